@@ -1,0 +1,183 @@
+"""Compile rule tests, decisions and explanation templates into plain Python callables.
+
+Three-valued (Kleene) logic: ``True`` (met), ``False`` (not met), ``None`` (not documented).
+Compilation happens once when rules load; evaluation never looks at YAML or strings again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+Facts = dict[str, Any]
+Test = Callable[[Facts], "bool | None"]
+
+OPERATORS = ("is", "equals", "in", "at_least", "at_most", "between", "documented", "within_days", "contains")
+NUMERIC_OPERATORS = ("at_least", "at_most", "between")
+
+
+class NotApplicable:
+    """The decision value of a criterion that does not apply: neutral in all/any."""
+
+    def __repr__(self) -> str:
+        return "NA"
+
+
+NA = NotApplicable()
+
+
+def kleene_all(values: Iterable[bool | None]) -> bool | None:
+    """Kleene AND: False wins, then unknown, else True."""
+    unknown = False
+    for v in values:
+        if v is False:
+            return False
+        if v is None:
+            unknown = True
+    return None if unknown else True
+
+
+def kleene_any(values: Iterable[bool | None]) -> bool | None:
+    """Kleene OR: True wins, then unknown, else False."""
+    unknown = False
+    for v in values:
+        if v is True:
+            return True
+        if v is None:
+            unknown = True
+    return None if unknown else False
+
+
+def kleene_not(value: bool | None) -> bool | None:
+    """Kleene NOT: unknown stays unknown."""
+    return None if value is None else not value
+
+
+def _comparison(path: str, op: str, operand: Any) -> Test:
+    if op == "documented":
+        want = bool(operand)
+        return lambda f: (f.get(path) not in (None, [])) is want
+    if op in ("is", "equals"):
+        return lambda f: None if (v := f.get(path)) is None else v == operand
+    if op == "in":
+        allowed = frozenset(operand) if all(isinstance(x, (str, int, float, bool)) for x in operand) else operand
+        return lambda f: None if (v := f.get(path)) is None else v in allowed
+    if op == "at_least":
+        return lambda f: None if (v := f.get(path)) is None else v >= operand
+    if op == "at_most":
+        return lambda f: None if (v := f.get(path)) is None else v <= operand
+    if op == "between":
+        low, high = operand
+        return lambda f: None if (v := f.get(path)) is None else low <= v <= high
+    if op == "within_days":
+        def within(f: Facts) -> bool | None:
+            value, report = f.get(path), f.get("report_date")
+            if not isinstance(value, date) or not isinstance(report, date):
+                return None
+            return 0 <= (report - value).days <= operand
+        return within
+    if op == "contains":
+        wanted = frozenset(operand if isinstance(operand, list) else [operand])
+        return lambda f: None if (v := f.get(path)) is None else not wanted.isdisjoint(v)
+    raise ValueError(f"unknown operator {op}")
+
+
+def compile_test(node: dict) -> Test:
+    """Compile a test mapping ({fact, op} or all/any/not) into a function of the facts."""
+    if "all" in node:
+        parts = [compile_test(n) for n in node["all"]]
+        return lambda f: kleene_all(p(f) for p in parts)
+    if "any" in node:
+        parts = [compile_test(n) for n in node["any"]]
+        return lambda f: kleene_any(p(f) for p in parts)
+    if "not" in node:
+        inner = compile_test(node["not"])
+        return lambda f: kleene_not(inner(f))
+    (op,) = [k for k in node if k != "fact"]
+    return _comparison(node["fact"], op, node[op])
+
+
+def test_paths(node: dict) -> list[str]:
+    """Every fact path a test reads, in order, without repeats."""
+    out: list[str] = []
+    for key in ("all", "any"):
+        for n in node.get(key, []):
+            out += [p for p in test_paths(n) if p not in out]
+    if "not" in node:
+        out += [p for p in test_paths(node["not"]) if p not in out]
+    if "fact" in node and node["fact"] not in out:
+        out.append(node["fact"])
+    return out
+
+
+Decision = Callable[[dict[str, Any]], Any]
+
+
+def compile_decision(node: Any) -> Decision:
+    """Compile a decision over criterion ids; reads a map of id -> True/False/None/NA."""
+    if isinstance(node, str):
+        return lambda values: values[node]
+    if "not" in node:
+        inner = compile_decision(node["not"])
+        return lambda values: NA if (v := inner(values)) is NA else kleene_not(v)
+    combine = kleene_all if "all" in node else kleene_any
+    parts = [compile_decision(n) for n in node.get("all", node.get("any"))]
+
+    def combined(values: dict[str, Any]) -> Any:
+        results = [r for r in (p(values) for p in parts) if r is not NA]
+        return combine(results) if results else NA
+    return combined
+
+
+def decision_ids(node: Any) -> list[str]:
+    """Every criterion id a decision names, in order."""
+    if isinstance(node, str):
+        return [node]
+    out: list[str] = []
+    for key in ("all", "any"):
+        for n in node.get(key, []):
+            out += [i for i in decision_ids(n) if i not in out]
+    if "not" in node:
+        out += [i for i in decision_ids(node["not"]) if i not in out]
+    return out
+
+
+_FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
+
+
+def show(value: Any) -> str:
+    """A fact value as a person reads it."""
+    if value is None:
+        return "not documented"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, date):
+        return value.strftime("%m/%d/%Y")
+    if isinstance(value, list):
+        return ", ".join(show(v).replace("_", " ") for v in value) or "none"
+    return str(value).replace("_", " ")
+
+
+def compile_template(text: str) -> Callable[[Facts], str]:
+    """Compile "used for {request.weeks_of_use} weeks" into a function filling in the facts."""
+    parts = _FIELD.split(text)
+    literals, paths = parts[0::2], parts[1::2]
+    if not paths:
+        return lambda f: text
+
+    def fill(f: Facts) -> str:
+        out = [literals[0]]
+        for path, literal in zip(paths, literals[1:], strict=True):
+            out.append(show(f.get(path)))
+            out.append(literal)
+        return "".join(out)
+    return fill
+
+
+def template_paths(text: str) -> list[str]:
+    """The fact paths a template names."""
+    return _FIELD.findall(text)

@@ -1,0 +1,147 @@
+"""Evaluate a case against the compiled rules: a criteria trace and a prediction per requested item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from checker.cases import Case
+from checker.compile import NA, Facts, show
+from checker.facts import case_facts, request_facts
+from checker.requests import parse_request
+from checker.rules import Criterion, Rule, RuleSet
+
+_STATUS = {True: "met", False: "not_met", None: "not_documented"}
+_DEFAULT_EXPLAIN = {
+    "met": "Met: {text}.",
+    "not_met": "Not met: {text}.",
+    "not_documented": "Not documented: {text}.",
+    "not_applicable": "Does not apply here: {text}.",
+}
+
+
+@dataclass
+class CriterionResult:
+    """One criterion's status for one item, with the facts it read and its filled explanation."""
+
+    id: str
+    status: str
+    text: str
+    citation: dict[str, str]
+    explanation: str
+    facts: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "text": self.text, "citation": self.citation,
+                "explanation": self.explanation,
+                "facts": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.facts.items()}}
+
+
+@dataclass
+class ItemResult:
+    """The evaluation of one requested item."""
+
+    case_id: str
+    source: str | None
+    request: str
+    kind: str
+    drug: str | None
+    ingredients: list[str]
+    drug_class: str | None
+    rule: str | None
+    rule_title: str | None
+    edition: str | None
+    predicted: str | None
+    actual: str | None
+    criteria: list[CriterionResult] = field(default_factory=list)
+    to_document: list[str] = field(default_factory=list)
+    not_met: list[str] = field(default_factory=list)
+    note: str | None = None
+    index: int = 0
+
+    @property
+    def covered(self) -> bool:
+        return self.rule is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"request": self.request, "kind": self.kind, "drug": self.drug, "ingredients": self.ingredients,
+                "drug_class": self.drug_class, "rule": self.rule, "rule_title": self.rule_title,
+                "edition": self.edition, "predicted": self.predicted, "actual": self.actual,
+                "criteria": [c.to_dict() for c in self.criteria], "to_document": self.to_document,
+                "not_met": self.not_met, "note": self.note}
+
+
+def _status(criterion: Criterion, facts: Facts) -> str:
+    if criterion.when is not None and criterion.when(facts) is False:
+        return "not_applicable"
+    return _STATUS[criterion.test(facts)]
+
+
+def _explain(criterion: Criterion, status: str, facts: Facts) -> str:
+    template = criterion.explain.get(status)
+    if template is not None:
+        return template(facts)
+    text = _DEFAULT_EXPLAIN[status].format(text=criterion.text.rstrip("."))
+    shown = [f"{p.split('.')[-1].replace('_', ' ')}: {show(facts.get(p))}" for p in criterion.paths]
+    return f"{text} ({'; '.join(shown)})" if shown and status != "not_applicable" else text
+
+
+_VALUE = {"met": True, "not_met": False, "not_documented": None, "not_applicable": NA}
+
+
+def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
+    """Not-documented criteria whose documentation the decision depends on."""
+    unknown = [i for i in rule.decision_ids if values.get(i) is None]
+    if not unknown:
+        return []
+    best = {**values, **{i: True for i in unknown}}
+    if rule.decision(best) is not True:
+        return unknown
+    return [i for i in unknown if rule.decision({**best, i: False}) is not True]
+
+
+def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult], list[str], list[str]]:
+    """Evaluate one rule on one item's facts: (predicted, criteria trace, to-document ids, not-met ids)."""
+    results, values = [], {}
+    for criterion in rule.criteria:
+        status = _status(criterion, facts)
+        values[criterion.id] = _VALUE[status]
+        results.append(CriterionResult(criterion.id, status, criterion.text, criterion.citation,
+                                       _explain(criterion, status, facts),
+                                       {p: facts.get(p) for p in criterion.paths}))
+    decided = rule.decision(values)
+    predicted = "overturned" if decided is True or decided is NA else "upheld"
+    not_met = [i for i in rule.decision_ids if values.get(i) is False]
+    return predicted, results, _to_document(rule, values), not_met
+
+
+def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[ItemResult]:
+    """Evaluate every requested item of a case; items no rule covers are reported as not covered."""
+    base = case_facts(case.data)
+    medications = case.data.get("medications") or []
+    out = []
+    for index, request in enumerate(case.data["requests"]):
+        parsed = parse_request(request["text"])
+        facts = request_facts(request, parsed, base, medications)
+        kind = facts.get("request.kind") or "service"
+        drug = facts.get("request.drug")
+        item = ItemResult(case.case_id, case.source, request["text"], kind, drug,
+                          list(facts.get("request.ingredients") or []), facts.get("request.drug_class"),
+                          None, None, None, None, request.get("actual"), index=index)
+        rule = rules.select(facts, as_of) if kind == "drug" else None
+        if rule is None:
+            if kind == "drug" and drug is None:
+                item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)"
+            elif kind == "drug":
+                item.note = f"no rule covers {drug} ({item.drug_class or 'unclassified'})"
+            else:
+                item.note = "not a drug: no rule covers this service yet"
+            out.append(item)
+            continue
+        item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
+        item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
+        by_id = {c.id: c for c in rule.criteria}
+        item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
+        out.append(item)
+    return out
