@@ -68,17 +68,8 @@ def check(
         raise typer.Exit(1)
 
 
-@rules_app.command("validate")
-def rules_validate(path: Annotated[Path | None, typer.Argument(help="Rules folder or file.")] = None) -> None:
-    """Check rule files; print each problem as FILE:LINE:COL: message."""
-    from checker.rules import load_rules
-
-    ruleset, problems = load_rules(path, strict=False)
-    for problem in problems:
-        print(problem)
-    if problems:
-        raise typer.Exit(2)
-    print(f"{len(ruleset.rules)} rules in {len(ruleset.files)} files: no problems")
+# Command groups live in their own modules; importing them registers their commands.
+from checker import cli_audit, cli_ingest, cli_rules  # noqa: E402, F401
 
 
 def main() -> None:

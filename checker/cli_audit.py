@@ -1,0 +1,1 @@
+"""`mtus audit`: consistency audit of past decisions (registered on import)."""

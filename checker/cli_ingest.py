@@ -1,0 +1,1 @@
+"""`mtus ingest`: IMR letters to cases (registered on import)."""
