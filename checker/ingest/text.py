@@ -1,0 +1,487 @@
+"""Plain text from an IMR letter (.pdf or .txt), normalised to one paragraph per line.
+
+The normalised text is what :mod:`checker.ingest.letter` parses and what its character offsets refer to:
+
+* one paragraph per line, no blank lines, runs of spaces collapsed;
+* the two-column header block of the 2016 PDFs rewritten as one ``Label: value`` line per field;
+* wrapped lines joined, words hyphenated over a line break joined again (the hyphen is kept when the
+  hyphenated spelling is the document's own, e.g. ``non-certified``);
+* page breaks, ``Page N of M`` lines and header/footer lines repeated on every page removed;
+* the double spacing of the 2013-2015 text letters (every line followed by an empty line) undone;
+* mojibake repaired with ftfy.  One pattern ftfy cannot undo: ``Aâ¿²s`` (the apostrophe of "4 A's"
+  mangled twice) comes out of ftfy as ``A⿲s``, an ideographic description character that never
+  occurs in English prose; any character of that block (U+2FF0-U+2FFF) between two letters is read
+  as an apostrophe.
+
+PDFs are read with pypdfium2.  Paragraphs are found from the page geometry: the letters are set
+with extra space between paragraphs, so a line gap clearly larger than the document's usual line
+pitch starts a new paragraph; across a page break, a line is continued when the last line of the
+page is full (the next word would not have fitted).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import ftfy
+
+from checker.errors import InputError, Problem
+
+__all__ = ["letter_text", "normalise_text", "pdf_lines", "HEADER_LABELS"]
+
+#: Header fields of the 2016 letters, in the order they are printed, as (label, pattern).
+HEADER_LABELS: tuple[tuple[str, str], ...] = (
+    ("Case Number", r"Case\s+Number"),
+    ("Date Assigned", r"Date\s+Assigned"),
+    ("Date of Injury", r"Date\s+of\s+Injury"),
+    ("Decision Date", r"Decision\s+Date"),
+    ("UR Denial Date", r"UR\s+Denial\s+Date"),
+    ("Priority", r"Priority"),
+    ("Application Received", r"Application\s+Received"),
+)
+_HEADER_RE = re.compile(r"\b(" + "|".join(p for _, p in HEADER_LABELS) + r")\s*:", re.I)
+_FIRST_HEADING_RE = re.compile(r"HOW\s+THE\s+IMR\s+FINAL\s+DETERMINATION\s+WAS\s+MADE", re.I)
+#: Labels and headings that always start a paragraph, even where the layout does not show it.
+_PARAGRAPH_START_RE = re.compile(
+    r"^(Claims Administrator guideline:|MAXIMUS guideline:|Decision rationale:|"
+    r"HOW THE IMR FINAL DETERMINATION|CLINICAL CASE SUMMARY|IMR ISSUES, DECISIONS AND RATIONALES|"
+    r"The Expert Reviewer has the following credentials|State\(s\) of Licensure:|"
+    r"Certification\(s\)/Specialty:|"
+    r"The Final Determination was based on)"
+)
+_PAGE_NUMBER_RE = re.compile(r"^\s*(Page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)\s*$", re.I)
+_IDEOGRAPHIC_DESCRIPTION_RE = re.compile(r"(?<=[A-Za-z])[\u2ff0-\u2fff](?=[A-Za-z])")
+_SENTENCE_END = (".", ":", "?", "!", ";")
+_PDF_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen at the end of a line
+
+
+def _fail(path: str | Path, message: str) -> InputError:
+    return InputError(Problem(str(path), message))
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------------
+
+
+def letter_text(path: str | Path) -> str:
+    """Return the normalised text of the letter at ``path`` (.pdf or text); InputError if unreadable."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise _fail(path, "no such file") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot read file ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise _fail(path, "empty file")
+    if data.lstrip()[:5] == b"%PDF-" or p.suffix.lower() == ".pdf":
+        paragraphs = _pdf_paragraphs(data, path)
+        text = _finish(paragraphs)
+    else:
+        text = normalise_text(_decode(data))
+    if not text.strip():
+        raise _fail(path, "no text in file")
+    return text
+
+
+def normalise_text(raw: str) -> str:
+    """Normalise letter text that came as plain text (see the module docstring for what is done)."""
+    text = _repair(raw)
+    pages = re.split(r"\f", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines_per_page = [page.split("\n") for page in pages]
+    lines_per_page = _drop_running_lines(lines_per_page)
+    lines: list[str] = []
+    for i, page in enumerate(lines_per_page):
+        if i:
+            lines.append("\f")
+        lines.extend(page)
+    return _finish(_text_paragraphs(lines))
+
+
+# ---------------------------------------------------------------------------------------------
+# Text files
+# ---------------------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _repair(text: str) -> str:
+    text = ftfy.fix_text(text, normalization="NFC")
+    text = _IDEOGRAPHIC_DESCRIPTION_RE.sub("'", text)
+    return text.replace("\u00a0", " ").replace("\u00ad", "")
+
+
+def _is_double_spaced(lines: list[str]) -> bool:
+    """True when (nearly) every text line is followed by an empty line, as in the seed letters."""
+    text_lines = [i for i, line in enumerate(lines[:-1]) if line.strip()]
+    if len(text_lines) < 4:
+        return False
+    followed = sum(1 for i in text_lines if lines[i + 1] == "")
+    return followed >= 0.8 * len(text_lines)
+
+
+def _text_paragraphs(lines: list[str]) -> list[str]:
+    """Group plain-text lines into paragraphs."""
+    # Blocks separated by paragraph breaks; each block a list of lines.
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    double = _is_double_spaced(lines)
+    empty_run = 0
+
+    def close() -> None:
+        nonlocal current
+        if current:
+            blocks.append(current)
+            current = []
+
+    for line in lines:
+        if line == "\f":
+            close()
+            blocks.append(["\f"])
+            continue
+        if not line.strip():
+            if double and line == "":
+                empty_run += 1
+                if empty_run >= 3:  # a run of empty lines in a double-spaced text is a break
+                    close()
+                continue
+            close()
+            continue
+        empty_run = 0
+        if _PAGE_NUMBER_RE.match(line):
+            continue
+        current.append(line)
+    close()
+
+    width = _typical_width(blocks)
+    paragraphs: list[str] = []
+    pending_page_break = False
+    for block in blocks:
+        if block == ["\f"]:
+            pending_page_break = True
+            continue
+        parts = _split_block(block, width)
+        for k, part in enumerate(parts):
+            if (
+                k == 0
+                and paragraphs
+                and _continues(paragraphs[-1], part)
+                and (pending_page_break or not paragraphs[-1].rstrip().endswith(_SENTENCE_END))
+            ):
+                paragraphs[-1] = _join(paragraphs[-1], part)
+            else:
+                paragraphs.append(part)
+        pending_page_break = False
+    return paragraphs
+
+
+def _typical_width(blocks: list[list[str]]) -> int:
+    lengths = sorted(len(line.rstrip()) for block in blocks for line in block if line != "\f")
+    if not lengths:
+        return 0
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _first_word(line: str) -> str:
+    words = line.split()
+    return words[0] if words else ""
+
+
+def _split_block(block: list[str], width: int) -> list[str]:
+    """Join the lines of one block, starting a new paragraph after a short line that ends a sentence."""
+    paragraphs: list[str] = []
+    current = ""
+    previous_raw = ""
+    for line in block:
+        stripped = line.strip()
+        if not current:
+            current = stripped
+            previous_raw = line
+            continue
+        previous_line_len = len(previous_raw.rstrip())
+        short = previous_line_len + 1 + len(_first_word(stripped)) < 0.8 * width
+        ends = current.rstrip().endswith(_SENTENCE_END) or stripped[:1].isupper()
+        if _PARAGRAPH_START_RE.match(stripped) or (short and ends and not stripped[:1].islower()):
+            paragraphs.append(current)
+            current = stripped
+        else:
+            current = _join(current, stripped)
+        previous_raw = line
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def _continues(previous: str, following: str) -> bool:
+    """A paragraph broken by a page break or a spurious gap: no sentence end, next starts lower case."""
+    if _PARAGRAPH_START_RE.match(following):
+        return False
+    previous = previous.rstrip()
+    if previous.endswith(","):
+        return True
+    return bool(following[:1].islower()) and not previous.endswith((".", "?", "!"))
+
+
+def _join(left: str, right: str, hyphen: bool = False) -> str:
+    """Join two pieces of one paragraph, undoing a hyphenation at the break."""
+    left = left.rstrip()
+    right = right.lstrip()
+    if hyphen:
+        return left + "\x00" + right  # resolved by _dehyphenate, which sees the whole document
+    m = re.search(r"([A-Za-z]+)-$", left)
+    if m and right[:1].islower():
+        return left[:-1] + "\x00" + right
+    return f"{left} {right}"
+
+
+def _dehyphenate(text: str) -> str:
+    """Resolve hyphen marks: keep the hyphen when the document spells the word hyphenated elsewhere,
+    or when the unhyphenated word does not occur in it; otherwise drop it."""
+    if "\x00" not in text:
+        return text
+    words = Counter(w.lower() for w in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text.replace("\x00", "")))
+
+    def resolve(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        joined = (left + right).lower()
+        hyphenated = f"{left}-{right}".lower()
+        if words.get(joined) and not words.get(hyphenated):
+            return left + right
+        return f"{left}-{right}"
+
+    text = re.sub(r"([A-Za-z]*)\x00([A-Za-z]*)", resolve, text)
+    return text.replace("\x00", "-")
+
+
+def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Drop header/footer lines: the same first or last line (digits aside) on most pages."""
+    if len(pages) < 2:
+        return pages
+
+    def key(line: str) -> str:
+        return re.sub(r"\d+", "#", line.strip())
+
+    def edge(page: list[str], last: bool) -> int | None:
+        idx = [i for i, line in enumerate(page) if line.strip()]
+        if not idx:
+            return None
+        return idx[-1] if last else idx[0]
+
+    for last in (False, True):
+        counts = Counter()
+        for page in pages:
+            i = edge(page, last)
+            if i is not None:
+                counts[key(page[i])] += 1
+        running = {k for k, n in counts.items() if n >= 2 and n >= 0.6 * len(pages)}
+        if running:
+            new_pages = []
+            for page in pages:
+                i = edge(page, last)
+                if i is not None and key(page[i]) in running:
+                    page = page[:i] + page[i + 1 :]
+                new_pages.append(page)
+            pages = new_pages
+    return pages
+
+
+# ---------------------------------------------------------------------------------------------
+# PDFs
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PdfLine:
+    """One printed line of a PDF page, with its geometry (PDF points, origin bottom left)."""
+
+    page: int
+    text: str
+    left: float
+    right: float
+    baseline: float
+    first_word_width: float
+    bold_start: bool
+    bold_end: bool
+    hyphen: bool = False  # the line ends with a hyphen at a line break
+    chars: list[int] = field(default_factory=list, repr=False)
+
+
+def pdf_lines(data: bytes, path: str | Path = "<pdf>") -> list[PdfLine]:
+    """Printed lines of a PDF, in reading order, read with pypdfium2; InputError if unreadable."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        message = str(exc)
+        if "password" in message.lower():
+            raise _fail(path, "encrypted PDF (needs a password)") from None
+        raise _fail(path, f"unreadable or damaged PDF ({message.rstrip('.')})") from None
+    lines: list[PdfLine] = []
+    try:
+        for page_index in range(len(document)):
+            page = document[page_index]
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            if count <= 0:
+                continue
+            text = textpage.get_text_range(0, count)
+            if len(text) != count:  # surrogate pairs etc.: fall back to per-char reading
+                text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
+            lines.extend(_page_lines(page_index, text, textpage, raw))
+    except pdfium.PdfiumError as exc:
+        raise _fail(path, f"unreadable or damaged PDF ({str(exc).rstrip('.')})") from None
+    finally:
+        document.close()
+    return lines
+
+
+def _page_lines(page_index: int, text: str, textpage, raw) -> list[PdfLine]:  # noqa: ANN001
+    lines: list[PdfLine] = []
+    current: list[int] = []
+
+    def close(hyphen: bool = False) -> None:
+        nonlocal current
+        chars = [i for i in current if not text[i].isspace()]
+        if chars:
+            boxes = [textpage.get_charbox(i) for i in chars]
+            first_word_end = len(chars)
+            for k in range(len(chars) - 1):
+                if chars[k + 1] != chars[k] + 1:
+                    first_word_end = k + 1
+                    break
+            weight_first = raw.FPDFText_GetFontWeight(textpage.raw, chars[0])
+            weight_last = raw.FPDFText_GetFontWeight(textpage.raw, chars[-1])
+            lines.append(
+                PdfLine(
+                    page=page_index,
+                    text="".join(text[i] for i in current),
+                    left=min(b[0] for b in boxes),
+                    right=max(b[2] for b in boxes),
+                    baseline=statistics.median(b[1] for b in boxes),
+                    first_word_width=boxes[first_word_end - 1][2] - boxes[0][0],
+                    bold_start=weight_first >= 600,
+                    bold_end=weight_last >= 600,
+                    hyphen=hyphen,
+                    chars=chars,
+                )
+            )
+        current = []
+
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            close()
+        elif ch == _PDF_HYPHEN:
+            close(hyphen=True)
+        else:
+            current.append(i)
+    close()
+    return lines
+
+
+def _pdf_paragraphs(data: bytes, path: str | Path) -> list[str]:
+    lines = pdf_lines(data, path)
+    if not lines:
+        raise _fail(path, "PDF has no text layer (scanned or image-only?)")
+    lines = _drop_running_pdf_lines(lines)
+    gaps = [
+        a.baseline - b.baseline
+        for a, b in zip(lines, lines[1:], strict=False)
+        if a.page == b.page and 0 < a.baseline - b.baseline < 60
+    ]
+    pitch = statistics.median(gaps) if gaps else 14.0
+    right_margin = max(line.right for line in lines)
+    paragraphs: list[str] = []
+    previous: PdfLine | None = None
+    for line in lines:
+        text = _repair(re.sub(r"\s+", " ", line.text)).strip()
+        if _PAGE_NUMBER_RE.match(text):
+            continue
+        if previous is None:
+            paragraphs.append(text)
+            previous = line
+            continue
+        if previous.page == line.page:
+            gap = previous.baseline - line.baseline
+            new_paragraph = gap > 1.45 * pitch or gap < -0.5 * pitch
+            if abs(gap) < 0.3 * pitch:  # same baseline: a second column; keep it apart
+                new_paragraph = True
+        else:
+            full = previous.right + 0.3 * pitch + line.first_word_width > right_margin - 2
+            new_paragraph = not full or (line.bold_start and not previous.bold_end)
+        if _PARAGRAPH_START_RE.match(text):
+            new_paragraph = True
+        if new_paragraph and not previous.hyphen:
+            paragraphs.append(text)
+        else:
+            paragraphs[-1] = _join(paragraphs[-1], text, hyphen=previous.hyphen)
+        previous = line
+    return paragraphs
+
+
+def _drop_running_pdf_lines(lines: list[PdfLine]) -> list[PdfLine]:
+    pages: dict[int, list[PdfLine]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    as_text = [[line.text for line in page] for page in pages.values()]
+    kept = _drop_running_lines(as_text)
+    result: list[PdfLine] = []
+    for page_lines, kept_text in zip(pages.values(), kept, strict=True):
+        if len(kept_text) == len(page_lines):
+            result.extend(page_lines)
+            continue
+        remaining = list(kept_text)
+        for line in page_lines:
+            if remaining and line.text == remaining[0]:
+                result.append(line)
+                remaining.pop(0)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared finishing: header block, whitespace
+# ---------------------------------------------------------------------------------------------
+
+
+def _finish(paragraphs: list[str]) -> str:
+    text = "\n".join(re.sub(r"[ \t]+", " ", p).strip() for p in paragraphs if p.strip())
+    text = _dehyphenate(text)
+    return _normalise_header(text)
+
+
+def _normalise_header(text: str) -> str:
+    """Rewrite the header block before the first heading as one ``Label: value`` line per field."""
+    m = _FIRST_HEADING_RE.search(text)
+    if not m:
+        return text
+    head, rest = text[: m.start()], text[m.start() :]
+    flat = re.sub(r"\s+", " ", head).strip()
+    if not flat:
+        return rest
+    found = list(_HEADER_RE.finditer(flat))
+    if not found:
+        return head.strip() + "\n" + rest
+    out: list[str] = []
+    if found[0].start() > 0:
+        out.append(flat[: found[0].start()].strip())
+    for k, f in enumerate(found):
+        end = found[k + 1].start() if k + 1 < len(found) else len(flat)
+        value = flat[f.end() : end].strip()
+        label = next(name for name, pattern in HEADER_LABELS if re.fullmatch(pattern, f.group(1), re.I))
+        if label == "Priority":
+            value = re.sub(r"\s*\bApplication\s*$", "", value)
+        out.append(f"{label}: {value}".rstrip())
+    return "\n".join(line for line in out if line) + "\n" + rest
