@@ -1,0 +1,131 @@
+"""Tests of the drug catalog (rules/drugs.yaml, checker/drugs.py)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from checker.drugs import DEFAULT_PATH, DRUG_CLASSES, default_catalog, load_catalog
+from checker.errors import InputError
+
+
+def test_default_path_is_the_repo_catalog() -> None:
+    expected = Path(__file__).resolve().parent.parent / "rules" / "drugs.yaml"
+    assert expected == DEFAULT_PATH
+    assert DEFAULT_PATH.is_file()
+
+
+def test_catalog_loads_fast() -> None:
+    load_catalog()  # warm the file cache and imports
+    start = time.perf_counter()
+    load_catalog()
+    assert time.perf_counter() - start < 0.1   # target ~20 ms; generous for slow CI machines
+
+
+@pytest.mark.parametrize("name, ingredients", [
+    ("Norco", ("hydrocodone", "acetaminophen")), ("NORCO", ("hydrocodone", "acetaminophen")),
+    ("Percocet", ("oxycodone", "acetaminophen")), ("Omepraxole", ("omeprazole",)), ("Flexiril", ("cyclobenzaprine",)),
+    ("Neurontin", ("gabapentin",)), ("Lidoderm", ("lidocaine",)), ("Ultram", ("tramadol",)),
+    ("Soma", ("carisoprodol",)), ("Zanaflex", ("tizanidine",)), ("Norflex", ("orphenadrine",)),
+    ("Klonopin", ("clonazepam",)),
+    ("Flector", ("diclofenac",)), ("Voltaren", ("diclofenac",)), ("Prilosec", ("omeprazole",)),
+    ("Protonix", ("pantoprazole",)), ("Ranitidine", ("ranitidine",)), ("Zofran", ("ondansetron",)),
+    ("Ambien", ("zolpidem",)), ("Cymbalta", ("duloxetine",)), ("Elavil", ("amitriptyline",)),
+    ("Lyrica", ("pregabalin",)), ("Tramadol ER", ("tramadol",)), ("OxyContin", ("oxycodone",)),
+    ("MS Contin", ("morphine",)), ("ms-contin", ("morphine",)), ("Nucynta", ("tapentadol",)),
+    ("Celebrex", ("celecoxib",)), ("Anaprox", ("naproxen",)), ("Naproxen", ("naproxen",)), ("Mobic", ("meloxicam",)),
+    ("Motrin", ("ibuprofen",)), ("Ibuprofen", ("ibuprofen",)), ("capsaicin", ("capsaicin",)),
+    ("Viagra", ("sildenafil",)), ("Topomax", ("topiramate",)), ("APAP", ("acetaminophen",)),
+])
+def test_lookup(name: str, ingredients: tuple[str, ...]) -> None:
+    entry = default_catalog().lookup(name)
+    assert entry is not None, name
+    assert entry.ingredients == ingredients
+    assert entry.principal == ingredients[0]
+
+
+def test_lookup_unknown() -> None:
+    assert default_catalog().lookup("Physical therapy") is None
+    assert default_catalog().lookup("") is None
+
+
+def test_every_ingredient_class_is_in_the_vocabulary() -> None:
+    cat = default_catalog()
+    for ing in cat.ingredients.values():
+        assert ing.drug_class in DRUG_CLASSES
+        assert ing.topical_class is None or ing.topical_class in DRUG_CLASSES
+
+
+@pytest.mark.parametrize("generic, factor", [
+    ("hydrocodone", 1), ("oxycodone", 1.5), ("morphine", 1), ("hydromorphone", 4), ("oxymorphone", 3),
+    ("codeine", 0.15), ("tramadol", 0.1), ("tapentadol", 0.4),
+])
+def test_mme_factors(generic: str, factor: float) -> None:
+    assert default_catalog().ingredient(generic).mme_factor == factor  # type: ignore[union-attr]
+
+
+def test_methadone_factor_depends_on_dose() -> None:
+    methadone = default_catalog().ingredient("methadone")
+    assert methadone is not None
+    assert [methadone.mme_factor_for(d) for d in (10, 20, 30, 50, 100)] == [4, 4, 8, 10, 12]
+    assert methadone.mme_factor_for(None) is None
+
+
+def test_sedating_classes() -> None:
+    cat = default_catalog()
+    for name in ("cyclobenzaprine", "carisoprodol", "tizanidine", "orphenadrine", "methocarbamol", "metaxalone",
+                 "clonazepam", "diazepam", "zolpidem"):
+        assert cat.ingredient(name).sedating, name  # type: ignore[union-attr]
+    assert not cat.ingredient("naproxen").sedating  # type: ignore[union-attr]
+
+
+def test_find_prefers_longest_and_word_boundaries() -> None:
+    cat = default_catalog()
+    found = [(m.text, m.entry.key) for m in cat.find("Tramadol ER 100mg, MS Contin, Norco10/325, somatic pain")]
+    assert found == [("Tramadol ER", "Tramadol ER"), ("MS Contin", "MS Contin"), ("Norco", "Norco")]
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "drugs.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_broken_yaml_names_line_and_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ingredients:\n  hydrocodone: {class: opioid\n")
+    with pytest.raises(InputError) as err:
+        load_catalog(path)
+    assert str(err.value).startswith(f"{path}:3:")
+
+
+def test_unknown_class_names_line_and_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ingredients:\n  hydrocodone: {class: opioid}\n  foo:\n    class: opiod\n")
+    with pytest.raises(InputError) as err:
+        load_catalog(path)
+    assert str(err.value).startswith(f"{path}:4:12: unknown drug class 'opiod'")
+
+
+def test_unknown_product_ingredient(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ingredients:\n  hydrocodone: {class: opioid}\nproducts:\n"
+                            "  Norco: {ingredients: [hydrocodone, acetaminophen]}\n")
+    with pytest.raises(InputError) as err:
+        load_catalog(path)
+    assert "drugs.yaml:4:" in str(err.value)
+    assert "unknown ingredient 'acetaminophen'" in str(err.value)
+
+
+def test_duplicate_name(tmp_path: Path) -> None:
+    path = _write(tmp_path, "ingredients:\n  hydrocodone: {class: opioid}\n"
+                            "  oxycodone: {class: opioid, aliases: [Hydrocodone]}\n")
+    with pytest.raises(InputError) as err:
+        load_catalog(path)
+    assert "drugs.yaml:3:" in str(err.value)
+    assert "already used by 'hydrocodone'" in str(err.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        load_catalog(tmp_path / "nope.yaml")
+    assert "no such file" in str(err.value)
