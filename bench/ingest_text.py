@@ -93,10 +93,12 @@ def main() -> None:
     print(f"{'engine':26} {'letters/s':>9} {'titles':>8} {'parsed':>8} {'header':>7} {'hyphen':>7}")
     for name, extract in engines().items():
         texts = {}
-        start = time.perf_counter()
-        for pdf in pdfs:
-            texts[pdf.stem] = extract(pdf)
-        elapsed = time.perf_counter() - start
+        elapsed = float("inf")
+        for _ in range(2):  # best of two runs, to damp noise from other processes
+            start = time.perf_counter()
+            for pdf in pdfs:
+                texts[pdf.stem] = extract(pdf)
+            elapsed = min(elapsed, time.perf_counter() - start)
         titles = parsed = header = hyphen = 0
         for stem, text in texts.items():
             want = expected[stem]

@@ -108,10 +108,12 @@ _BOARD_CERTIFIED = re.compile(
 _PARTIAL = re.compile(
     r"\bwas the original request\b.*?"
     r"(?:remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request|"
-    r"The\s+original\s+request)\s*,\s*(?P<request>.+?)\s+(?:is|are)\s*$",
+    r"The\s+original\s+request)\s*,\s*(?P<request>.+?)(?:\s+(?:is|are))?\s*$",
     re.I | re.S,
 )
 
+_SENTENCE_BOUNDARY = re.compile(r"(?<=[a-z0-9)%\]])[.!?]\s+(?=[A-Z])")
+_ORIGINAL_REQUEST = re.compile(r"\bwas\s+the\s+original\s+request\b", re.I)
 _DECISION_BASED_ON = re.compile(r"Decision\s+based\s+on\s+", re.I)
 _NON_MTUS = re.compile(r"^Non-?\s*MTUS\s+Citation\s*:?\s*", re.I)
 _OUTSIDE_MTUS = re.compile(
@@ -289,22 +291,28 @@ def _is_label(line: str) -> bool:
     return bool(_LABEL_CA.match(line) or _LABEL_MAX.match(line) or _LABEL_RATIONALE.match(line))
 
 
-def _title_at(lines: list[_Line], i: int) -> tuple[int, str, str] | None:
-    """If an item title ends at line ``i`` (its outcome closing it), return (first line, title, outcome)."""
+def _title_at(lines: list[_Line], i: int) -> tuple[int, int, str, str] | None:
+    """If an item title ends at line ``i`` (its outcome closing it), return
+    (first line, offset of the title in the text, title, outcome)."""
     line = lines[i].text
-    if _is_label(line):
-        return None
     m = _OUTCOME_AT_END.match(line)
+    j = i
     if m:
-        return i, m.group("title").strip(), m.group("outcome").lower()
-    m = _OUTCOME_ALONE.match(line)
-    if m:
+        raw, outcome = line[: m.end("title")], m.group("outcome").lower()
+    else:
+        m = _OUTCOME_ALONE.match(line)
+        if not m:
+            return None
         j = i - 1
         while j >= 0 and not lines[j].text.strip():
             j -= 1
-        if j >= 0 and lines[j].text.rstrip().endswith(":") and not _is_label(lines[j].text):
-            return j, lines[j].text.strip()[:-1].strip(), m.group("outcome").lower()
-    return None
+        if j < 0 or not lines[j].text.rstrip().endswith(":"):
+            return None
+        raw, outcome = lines[j].text.rstrip()[:-1], m.group("outcome").lower()
+    title = _title_start(raw.strip())
+    if not title or (_is_label(lines[j].text) and title == raw.strip()):
+        return None
+    return j, lines[j].start + raw.rfind(title), title, outcome
 
 
 def _followed_by_label(lines: list[_Line], i: int) -> bool:
@@ -319,31 +327,46 @@ def _first_item_line(text: str, start: int) -> int | None:
     for i in range(len(lines)):
         found = _title_at(lines, i)
         if found and _followed_by_label(lines, i):
-            return lines[found[0]].start
+            return found[1]
     return None
 
 
 def _parse_items(text: str, start: int) -> list[LetterItem]:
     lines = _lines(text, start)
-    titles: list[tuple[int, int, str, str]] = []  # (first line, last line, title, outcome)
+    titles: list[tuple[int, int, int, str, str]] = []  # (first line, last line, offset, title, outcome)
     for i in range(len(lines)):
         found = _title_at(lines, i)
         if found and _followed_by_label(lines, i):
-            first = found[0]
+            first, offset, title, outcome = found
             if titles and first <= titles[-1][1]:
                 continue
-            titles.append((first, i, found[1], found[2]))
+            titles.append((first, i, offset, title, outcome))
     items: list[LetterItem] = []
-    for k, (_first, last, title, outcome) in enumerate(titles):
-        body_end = titles[k + 1][0] if k + 1 < len(titles) else len(lines)
-        body = lines[last + 1 : body_end]
+    for k, (_first, last, _offset, title, outcome) in enumerate(titles):
+        if k + 1 < len(titles):
+            body = lines[last + 1 : titles[k + 1][0] + 1]
+            body_end = titles[k + 1][2]
+        else:
+            body, body_end = lines[last + 1 :], len(text)
         request, partial = _request_text(title)
         item = LetterItem(
             number=k + 1, title=title, outcome=outcome, request_text=request, partial=partial
         )
-        _parse_body(text, body, item)
+        _parse_body(text, body, item, body_end)
         items.append(item)
     return items
+
+
+def _title_start(title: str) -> str:
+    """Drop text of the previous paragraph that untidy text may have joined to a title.
+
+    A title is one sentence, except a partial certification, which starts with the sentence
+    "X was the original request."
+    """
+    original = _ORIGINAL_REQUEST.search(title)
+    limit = original.start() if original else len(title)
+    boundaries = [m.end() for m in _SENTENCE_BOUNDARY.finditer(title, 0, limit)]
+    return title[boundaries[-1] :] if boundaries else title
 
 
 def _request_text(title: str) -> tuple[str, bool]:
@@ -354,7 +377,7 @@ def _request_text(title: str) -> tuple[str, bool]:
     return (request or title), True
 
 
-def _parse_body(text: str, body: list[_Line], item: LetterItem) -> None:
+def _parse_body(text: str, body: list[_Line], item: LetterItem, body_end: int) -> None:
     segments: list[tuple[str, int, int]] = []  # (kind, start offset, end offset)
     for line in body:
         if _LABEL_CA.match(line.text):
@@ -367,6 +390,9 @@ def _parse_body(text: str, body: list[_Line], item: LetterItem) -> None:
             kind, s, _ = segments[-1]
             segments[-1] = (kind, s, line.end)
     for kind, s, e in segments:
+        e = min(e, body_end)
+        if e <= s:
+            continue
         chunk = text[s:e]
         if kind == "rationale":
             if item.rationale_offset >= 0:

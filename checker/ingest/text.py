@@ -213,7 +213,12 @@ def _split_block(block: list[str], width: int) -> list[str]:
         previous_line_len = len(previous_raw.rstrip())
         short = previous_line_len + 1 + len(_first_word(stripped)) < 0.8 * width
         ends = current.rstrip().endswith(_SENTENCE_END) or stripped[:1].isupper()
-        if _PARAGRAPH_START_RE.match(stripped) or (short and ends and not stripped[:1].islower()):
+        introduces = current.rstrip().endswith(":") and stripped[:1].isupper()
+        if (
+            _PARAGRAPH_START_RE.match(stripped)
+            or introduces
+            or (short and ends and not stripped[:1].islower())
+        ):
             paragraphs.append(current)
             current = stripped
         else:
@@ -357,21 +362,24 @@ def _page_lines(page_index: int, text: str, textpage, raw) -> list[PdfLine]:  # 
         nonlocal current
         chars = [i for i in current if not text[i].isspace()]
         if chars:
-            boxes = [textpage.get_charbox(i) for i in chars]
             first_word_end = len(chars)
             for k in range(len(chars) - 1):
                 if chars[k + 1] != chars[k] + 1:
                     first_word_end = k + 1
                     break
+            # A few boxes per line are enough: first and last character, end of the first word,
+            # and three samples for the baseline (robust to one super- or subscript).
+            wanted = {0, first_word_end - 1, len(chars) - 1, len(chars) // 2, len(chars) // 4}
+            boxes = {k: textpage.get_charbox(chars[k]) for k in wanted}
             weight_first = raw.FPDFText_GetFontWeight(textpage.raw, chars[0])
             weight_last = raw.FPDFText_GetFontWeight(textpage.raw, chars[-1])
             lines.append(
                 PdfLine(
                     page=page_index,
                     text="".join(text[i] for i in current),
-                    left=min(b[0] for b in boxes),
-                    right=max(b[2] for b in boxes),
-                    baseline=statistics.median(b[1] for b in boxes),
+                    left=boxes[0][0],
+                    right=max(b[2] for b in boxes.values()),
+                    baseline=statistics.median(b[1] for b in boxes.values()),
                     first_word_width=boxes[first_word_end - 1][2] - boxes[0][0],
                     bold_start=weight_first >= 600,
                     bold_end=weight_last >= 600,
