@@ -1,0 +1,112 @@
+"""`mtus check` as a physician runs it: four formats, the JSON contract, and every kind of bad input."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "cases" / "seeds" / "000_98fed6c8c6e0f14b.yaml"
+BAD = ROOT / "tests" / "fixtures" / "bad_cases"
+
+
+def mtus(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "checker", *map(str, args)], cwd=cwd, capture_output=True,
+                          text=True, timeout=60)
+
+
+@pytest.fixture(scope="module")
+def seed_json() -> dict:
+    run = mtus("check", SEED, "--format", "json")
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
+def test_json_follows_the_contract_and_validates(seed_json):
+    schema = json.loads((ROOT / "schemas" / "result.schema.json").read_text())
+    jsonschema.validate(seed_json, schema)
+    (case,) = seed_json["cases"]
+    assert case["case_id"] == "000_98fed6c8c6e0f14b"
+    norco, flexeril = case["items"]
+    assert (norco["drug"], norco["drug_class"], norco["ingredients"]) == ("hydrocodone", "opioid",
+                                                                          ["hydrocodone", "acetaminophen"])
+    assert flexeril["drug"] == "cyclobenzaprine"
+    assert flexeril["predicted"] == "upheld" and flexeril["actual"] == "upheld"
+    statuses = {c["id"]: c["status"] for c in flexeril["criteria"]}
+    assert statuses["acute-exacerbation"] == "not_met"
+    for item in case["items"]:
+        for criterion in item["criteria"]:
+            assert criterion["citation"]["guideline"]
+            assert criterion["citation"].get("pages") or criterion["citation"].get("section")
+            assert criterion["explanation"]
+    assert len(seed_json["ruleset"]["hash"]) == 12
+
+
+def test_text_report_puts_the_prediction_first_and_cites_the_mtus():
+    run = mtus("check", SEED)
+    assert run.returncode == 0, run.stderr
+    flexeril = run.stdout[run.stdout.index("FLEXERIL"):]
+    assert flexeril.index("UPHELD") < flexeril.index("acute exacerbation")
+    assert "p. 63" in flexeril and "second-line option" in flexeril
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("markdown", "# MTUS compliance check"), ("html", "<!doctype html>")])
+def test_markdown_and_html_reports(fmt, marker, tmp_path):
+    out = tmp_path / f"report.{fmt}"
+    run = mtus("check", SEED, "--format", fmt, "-o", out)
+    assert run.returncode == 0, run.stderr
+    text = out.read_text()
+    assert text.startswith(marker)
+    assert "FLEXERIL 7.5MG #60" in text and "not documented" in text.lower() or "not met" in text
+    assert "Muscle relaxants (for pain)" in text and "p. 63" in text
+
+
+def test_fail_on_deny_exits_1_when_an_item_is_predicted_upheld():
+    assert mtus("check", SEED, "--fail-on-deny", "-f", "json").returncode == 1
+
+
+@pytest.mark.parametrize(("fixture", "message"), [
+    ("broken_yaml.yaml", "broken_yaml.yaml:5:3: invalid YAML: expected <block end>, but found '?'"),
+    ("schema_violation.yaml", "schema_violation.yaml:5:20: pain.with_medication: 'eleven' is not of type 'number', "
+                              "'null'"),
+    ("unknown_field.yaml", "unknown_field.yaml:3:3: unknown field 'cures_check' in monitoring (hint: known fields: "
+                           "cures_checked,"),
+    ("unknown_drug.yaml", "unknown_drug.yaml:5:11: unknown drug in request 'Zyxolam 15mg #30'"),
+    ("not_a_mapping.yaml", "not_a_mapping.yaml:1:1: a case must be a mapping with case_id and requests"),
+])
+def test_bad_input_is_one_line_with_file_line_column_and_exit_2(fixture, message):
+    run = mtus("check", BAD / fixture, "-f", "json")
+    assert run.returncode == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in run.stderr
+    assert message in lines[0]
+
+
+def test_missing_file_and_bad_date():
+    run = mtus("check", "no/such/case.yaml")
+    assert run.returncode == 2 and run.stderr.strip() == "no/such/case.yaml: no such file"
+    run = mtus("check", SEED, "--as-of", "2016-13-01")
+    assert run.returncode == 2 and "--as-of: '2016-13-01' is not a date" in run.stderr
+
+
+def test_a_batch_reports_bad_files_and_still_checks_the_rest():
+    run = mtus("check", BAD / "broken_yaml.yaml", SEED, BAD / "unknown_drug.yaml", "-f", "json")
+    assert run.returncode == 2
+    assert len(run.stderr.strip().splitlines()) == 2
+    doc = json.loads(run.stdout)
+    assert [c["case_id"] for c in doc["cases"]] == ["000_98fed6c8c6e0f14b", "unknown-drug"]
+    unknown = doc["cases"][1]["items"][1]
+    assert unknown["predicted"] is None and "unknown drug" in unknown["note"]
+    assert len(doc["errors"]) == 2
+
+
+def test_never_overwrites_an_input(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text(SEED.read_text())
+    before = case.read_text()
+    run = mtus("check", case, "-f", "html", "-o", case)
+    assert run.returncode == 2 and "refusing to overwrite an input file" in run.stderr
+    assert case.read_text() == before
