@@ -1,0 +1,170 @@
+"""Audit inputs: walk files and folders lazily, and load each one into cases (with letter metadata).
+
+Paths are yielded one at a time in the order given, a folder's files sorted by name, so memory
+does not grow with the number of inputs. Loading a file never raises: a bad file becomes a
+:class:`Loaded` with its problem, and the audit goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker.cases import Case, case_from_data, load_cases
+from checker.errors import InputError, Problem
+
+LETTER_SUFFIXES = frozenset({".pdf", ".txt"})
+CASE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: a ``letter``, a ``case`` file, or ``bad`` (with the reason)."""
+
+    path: str
+    kind: str
+    reason: str | None = None
+
+
+@dataclass
+class Loaded:
+    """What one input file holds: its cases, letter metadata per case, or the problem that stopped it."""
+
+    source: Source
+    cases: list[Case] = field(default_factory=list)
+    specialty: str | None = None
+    sections: list[list[str]] = field(default_factory=list)  # per request, letters only
+    problem: Problem | None = None
+
+
+def _kind(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    return "letter" if suffix in LETTER_SUFFIXES else "case" if suffix in CASE_SUFFIXES else None
+
+
+def _walk(folder: str) -> Iterator[Source]:
+    """Files under a folder, depth first, names sorted; hidden entries and other suffixes skipped."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError as exc:
+        yield Source(folder, "bad", f"cannot read folder: {exc.strerror}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry.path)
+        else:
+            kind = _kind(Path(entry.name))
+            if kind is not None:
+                yield Source(entry.path, kind)
+
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source]:
+    """Every input file under ``paths``, lazily, in input order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from _walk(str(path))
+        elif not path.exists():
+            yield Source(str(path), "bad", "no such file or folder")
+        else:
+            kind = _kind(path)
+            if kind is None:
+                yield Source(str(path), "bad", "not a letter (.pdf, .txt) or a case file (.yaml, .yml, .json)")
+            else:
+                yield Source(str(path), kind)
+
+
+def count_sources(paths: Iterable[str | Path]) -> int:
+    """How many input files ``paths`` hold (a second cheap walk, for the progress bar)."""
+    return sum(1 for _ in iter_sources(paths))
+
+
+class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """libyaml loader without timestamps (dates stay strings, as in :mod:`checker.yamlpos`)."""
+
+
+_FastLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _fast_cases(path: str) -> list[Case]:
+    """Parse without positions (libyaml or json) and validate; any problem raises."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    data: Any = json.loads(text) if path.lower().endswith(".json") else yaml.load(text, Loader=_FastLoader)
+    if isinstance(data, dict) and "cases" in data and "case_id" not in data:
+        return [case_from_data(c, path) for c in data["cases"]]
+    return [case_from_data(data, path)]
+
+
+def load_case_file(path: str) -> list[Case]:
+    """Load a case file quickly; on any problem, reload with positions so the error names line and column."""
+    try:
+        return _fast_cases(path)
+    except Exception:  # noqa: BLE001 - the careful loader below gives the precise error
+        return load_cases(path)
+
+
+_SECTION_NOISE = re.compile(r"^(pg?s?\.?|pages?)\s*\d|^\d+(st|nd|rd|th) ed|^accessed |^summary$", re.I)
+_SECTION_PREFIX = re.compile(r"^section\(?s?\)?\s*:\s*", re.I)
+
+
+def clean_sections(sections: Iterable[str]) -> list[str]:
+    """A letter's cited section names, without prefixes, page references and other noise."""
+    out: list[str] = []
+    for raw in sections:
+        text = _SECTION_PREFIX.sub("", raw).strip(" .;,")
+        if text and not _SECTION_NOISE.search(text) and text not in out:
+            out.append(text)
+    return out
+
+
+def letter_metadata(letter: Any) -> tuple[str | None, list[list[str]]]:
+    """Reviewer specialty and, per disputed item, the sections MAXIMUS cited."""
+    sections = [clean_sections(s for c in item.citations if c.source == "maximus" for s in c.sections)
+                for item in letter.items]
+    return letter.reviewer_specialty, sections
+
+
+def load_letter(path: str) -> tuple[list[Case], str | None, list[list[str]]]:
+    """A letter as a case (:mod:`checker.ingest.case`), its reviewer's specialty and its cited sections.
+
+    The letter is read once and turned into a case with ``letter_to_case_data``.
+    """
+    try:
+        from checker.ingest.case import letter_to_case_data
+    except ImportError:
+        raise InputError(Problem(path, "cannot read letters: checker.ingest.case is missing")) from None
+    from checker.ingest.letter import read_letter
+
+    letter = read_letter(path)
+    case = case_from_data(letter_to_case_data(letter), path)
+    specialty, sections = letter_metadata(letter)
+    return [case], specialty, sections
+
+
+def load_source(source: Source) -> Loaded:
+    """Load one input; never raises (bugs in a reader become the file's problem, and the batch goes on)."""
+    if source.kind == "bad":
+        return Loaded(source, problem=Problem(source.path, source.reason or "bad input"))
+    try:
+        if source.kind == "letter":
+            cases, specialty, sections = load_letter(source.path)
+            return Loaded(source, cases, specialty, sections)
+        return Loaded(source, load_case_file(source.path))
+    except InputError as exc:
+        return Loaded(source, problem=exc.problem)
+    except Exception as exc:  # noqa: BLE001 - report and go on
+        message = f"internal error while reading: {type(exc).__name__}: {exc}"
+        return Loaded(source, problem=Problem(source.path, message))

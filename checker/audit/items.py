@@ -1,0 +1,131 @@
+"""Per-item audit records: a compact row for the statistics and a JSON line for the reports.
+
+An :class:`~checker.engine.ItemResult` is turned into these as soon as it is computed and then
+dropped, so an audit never holds evaluations in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, NamedTuple
+
+from checker.cases import Case
+from checker.engine import ItemResult
+from checker.rules import RuleSet
+
+DECIDING = ("not_met", "not_documented")
+
+
+class Row(NamedTuple):
+    """What the statistics and the store need of one item (small, picklable)."""
+
+    case_id: str
+    index: int
+    request: str
+    source: str | None
+    kind: str
+    drug: str | None
+    drug_class: str | None
+    rule: str | None
+    sections: tuple[str, ...]
+    specialty: str | None
+    predicted: str | None
+    actual: str | None
+    profile: tuple[tuple[str, str], ...]
+
+    @property
+    def compared(self) -> bool:
+        return self.predicted is not None and self.actual is not None
+
+    @property
+    def agrees(self) -> bool | None:
+        return self.predicted == self.actual if self.compared else None
+
+
+class Record(NamedTuple):
+    """One audited item: its row, its JSON line, and its disagreement entry (JSON) where it disagrees."""
+
+    row: Row
+    item_json: str
+    disagreement_json: str | None
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
+                      default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+
+
+def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
+    """The rule's source section (or its pages) as the breakdown key for items from case files."""
+    rule = ruleset.get(rule_id) if rule_id else None
+    if rule is None:
+        return ()
+    source = rule.source
+    if source.get("section"):
+        return (source["section"],)
+    return (f"pp. {source['pages']}",) if source.get("pages") else ()
+
+
+class Evidence:
+    """A case's ``evidence`` entries indexed by fact path, to quote the letter's own sentences."""
+
+    def __init__(self, entries: list[dict[str, Any]] | None):
+        self.by_fact: dict[str, list[dict[str, Any]]] = {}
+        for entry in entries or []:
+            if entry.get("sentence"):
+                self.by_fact.setdefault(entry["fact"], []).append(entry)
+
+    def sentences(self, paths: list[str], index: int) -> list[str]:
+        """The sentences behind the facts at ``paths`` for request ``index`` (request facts by index)."""
+        out: list[str] = []
+        for path in paths:
+            names = [path]
+            if path.startswith("request."):
+                name = path[len("request."):]
+                names += [f"requests.{index}.{name}", f"requests[{index}].{name}", f"requests.{name}", name]
+            for fact in names:
+                for entry in self.by_fact.get(fact, ()):
+                    if path.startswith("request.") and entry.get("request") not in (None, index):
+                        continue
+                    if entry["sentence"] not in out:
+                        out.append(entry["sentence"])
+        return out
+
+
+def deciding_criteria(item: ItemResult) -> list[Any]:
+    """The criteria behind a prediction: not met or not documented ones (the met ones if none)."""
+    deciding = [c for c in item.criteria if c.status in DECIDING]
+    return deciding or [c for c in item.criteria if c.status == "met"]
+
+
+def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: str | None,
+            sections: list[list[str]] | None) -> list[Record]:
+    """Turn one case's evaluation into records (letter sections per item where the input is a letter)."""
+    evidence = Evidence(case.data.get("evidence")) if case.data.get("evidence") else None
+    out = []
+    for item in items:
+        if sections is not None:
+            item_sections = tuple(sections[item.index]) if item.index < len(sections) else ()
+        else:
+            item_sections = rule_sections(ruleset, item.rule)
+        row = Row(item.case_id, item.index, item.request, item.source, item.kind, item.drug, item.drug_class,
+                  item.rule, item_sections, specialty, item.predicted, item.actual,
+                  tuple((c.id, c.status) for c in item.criteria))
+        deciding = deciding_criteria(item) if item.criteria else []
+        doc = {"case_id": item.case_id, "source": item.source, "index": item.index, **item.to_dict(),
+               "agree": row.agrees, "sections": list(item_sections), "reviewer_specialty": specialty,
+               "deciding": [c.id for c in deciding]}
+        disagreement = None
+        if row.agrees is False:
+            disagreement = _json({
+                "case_id": item.case_id, "source": item.source, "index": item.index, "request": item.request,
+                "drug": item.drug, "drug_class": item.drug_class, "rule": item.rule,
+                "predicted": item.predicted, "actual": item.actual, "sections": list(item_sections),
+                "reviewer_specialty": specialty,
+                "deciding": [{"id": c.id, "status": c.status, "text": c.text, "explanation": c.explanation,
+                              "citation": c.citation,
+                              "evidence": evidence.sentences(list(c.facts), item.index) if evidence else []}
+                             for c in deciding]})
+        out.append(Record(row, _json(doc), disagreement))
+    return out

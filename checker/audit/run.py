@@ -1,0 +1,192 @@
+"""Run an audit: stream inputs through N worker processes, in input order, aggregating as results arrive.
+
+Rules are loaded once per worker. Inputs are submitted in a bounded window of chunks, so neither
+the inputs nor the results pile up in memory; item JSON lines go to temporary spool files that the
+report writers read back at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+from checker.audit.collect import Source, iter_sources, load_source
+from checker.audit.items import Record, records
+from checker.audit.stats import AuditStats
+from checker.engine import evaluate
+from checker.errors import Problem
+from checker.rules import RuleSet, load_rules
+
+
+class FileOutcome(NamedTuple):
+    """One input file's result: its records, or the problem that stopped it."""
+
+    path: str
+    kind: str
+    problem: Problem | None
+    records: list[Record]
+    cases: int
+
+
+_RULES: RuleSet | None = None
+_AS_OF: date | None = None
+
+
+def _init_worker(rules_path: str | None, as_of: date | None, ruleset: RuleSet | None = None) -> None:
+    """Load the rules once for this process."""
+    global _RULES, _AS_OF
+    _RULES = ruleset if ruleset is not None else load_rules(Path(rules_path) if rules_path else None)[0]
+    _AS_OF = as_of
+
+
+def audit_source(source: Source) -> FileOutcome:
+    """Load and evaluate one input file with this process's rules; never raises."""
+    assert _RULES is not None, "worker not initialised"
+    loaded = load_source(source)
+    if loaded.problem is not None:
+        return FileOutcome(source.path, source.kind, loaded.problem, [], 0)
+    out: list[Record] = []
+    try:
+        for case in loaded.cases:
+            items = evaluate(case, _RULES, _AS_OF)
+            out += records(case, items, _RULES, loaded.specialty,
+                           loaded.sections if source.kind == "letter" else None)
+    except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
+        problem = Problem(source.path, f"internal error while evaluating: {type(exc).__name__}: {exc}")
+        return FileOutcome(source.path, source.kind, problem, [], 0)
+    return FileOutcome(source.path, source.kind, None, out, len(loaded.cases))
+
+
+def _audit_chunk(chunk: list[Source]) -> list[FileOutcome]:
+    return [audit_source(s) for s in chunk]
+
+
+def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | None, as_of: date | None,
+                     ruleset: RuleSet | None = None, chunk: int = 8) -> Iterator[FileOutcome]:
+    """Audit every source, in input order, with ``jobs`` processes and at most ``4 * jobs`` chunks in flight."""
+    if jobs <= 1:
+        _init_worker(rules_path, as_of, ruleset)
+        for source in sources:
+            yield audit_source(source)
+        return
+    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(rules_path, as_of))
+    try:
+        pending: deque = deque()
+        batches = _chunks(sources, chunk)
+        for batch in islice(batches, 4 * jobs):
+            pending.append(pool.apply_async(_audit_chunk, (batch,)))
+        while pending:
+            done = pending.popleft().get()
+            batch = next(batches, None)
+            if batch is not None:
+                pending.append(pool.apply_async(_audit_chunk, (batch,)))
+            yield from done
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _spool() -> IO[str]:
+    """An anonymous temporary file, closed by :meth:`AuditResult.close`."""
+    return tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives as long as the result
+
+
+@dataclass
+class AuditResult:
+    """An audit's aggregates, errors and provenance, with the per-item JSON spooled to temporary files."""
+
+    stats: AuditStats
+    provenance: dict[str, str]
+    paths: list[str]
+    errors: list[Problem] = field(default_factory=list)
+    inputs: int = 0
+    started: str = ""
+    finished: str = ""
+    run_id: int | None = None
+    items_spool: IO[str] = field(default_factory=lambda: _spool())
+    disagreements_spool: IO[str] = field(default_factory=lambda: _spool())
+
+    def item_lines(self) -> Iterator[str]:
+        """Every item's JSON (one line each, no newline), in input order."""
+        yield from _lines(self.items_spool)
+
+    def items(self) -> Iterator[dict[str, Any]]:
+        """Every item as a dict, in input order."""
+        return (json.loads(line) for line in self.item_lines())
+
+    def disagreements(self) -> Iterator[dict[str, Any]]:
+        """Every disagreement with its deciding criteria and evidence, in input order."""
+        return (json.loads(line) for line in _lines(self.disagreements_spool))
+
+    def error_dicts(self) -> list[dict[str, Any]]:
+        return [{"file": p.file, "line": p.line, "column": p.column, "reason": p.message, "message": str(p)}
+                for p in self.errors]
+
+    def close(self) -> None:
+        self.items_spool.close()
+        self.disagreements_spool.close()
+
+
+def _lines(spool: IO[str]) -> Iterator[str]:
+    spool.flush()
+    spool.seek(0)
+    for line in spool:
+        yield line.rstrip("\n")
+    spool.seek(0, 2)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, as_of: date | None = None,
+              jobs: int = 1, chunk: int = 8, on_file: Callable[[FileOutcome], None] | None = None,
+              store: Any = None, examples: int = 20) -> AuditResult:
+    """Audit letters and case files under ``paths``; ``store`` (a :class:`.store.Store`) records the run."""
+    ruleset, rule_problems = load_rules(Path(rules_path) if rules_path else None)
+    result = AuditResult(AuditStats(examples), ruleset.provenance, [str(p) for p in paths],
+                         errors=list(rule_problems), started=_now())
+    if store is not None:
+        result.run_id = store.begin_run(ruleset.provenance, result.paths, result.started)
+    batch: list = []
+    stats = result.stats
+    for outcome in ordered_outcomes(iter_sources(paths), jobs, str(rules_path) if rules_path else None, as_of,
+                                    ruleset, chunk):
+        result.inputs += 1
+        if outcome.problem is not None:
+            result.errors.append(outcome.problem)
+        stats.cases += outcome.cases
+        for record in outcome.records:
+            stats.add(record.row)
+            result.items_spool.write(record.item_json + "\n")
+            if record.disagreement_json is not None:
+                result.disagreements_spool.write(record.disagreement_json + "\n")
+            if store is not None:
+                batch.append(record.row)
+        if store is not None and len(batch) >= 1000:
+            store.add_items(result.run_id, batch)
+            batch = []
+        if on_file is not None:
+            on_file(outcome)
+    result.finished = _now()
+    if store is not None:
+        if batch:
+            store.add_items(result.run_id, batch)
+        store.finish_run(result.run_id, result.finished, stats.summary(), result.inputs, len(result.errors))
+    return result
