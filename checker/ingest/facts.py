@@ -1,0 +1,223 @@
+"""Extract case facts from an IMR letter's clinical summary and the factual sentences of its rationales.
+
+:func:`extract_findings` returns :class:`Finding` objects in priority order (the first finding for a
+scalar fact wins; list facts accumulate). Every finding carries the sentence it came from, the
+sentence's span in the letter text and, where an assertion cue decided the value, that cue.
+
+Decision words are never facts: verdict sentences, guideline paraphrases and the fixed 2016 opioid
+tapering paragraph are skipped (:mod:`checker.ingest.sentences`); request outcomes are labels kept
+apart in :mod:`checker.ingest.case`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from checker.ingest.context import assess
+from checker.ingest.letter import Letter
+from checker.ingest.sentences import Sentence, letter_sentences
+from checker.ingest.vocab import DATE_RE, iso_date
+
+__all__ = ["Finding", "extract_findings"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One extracted fact value with its provenance."""
+
+    fact: str  # "monitoring.cures_checked", or "request.first_noted" with ``request`` set
+    value: Any
+    sentence: str | None
+    start: int
+    end: int
+    request: int | None = None
+    cue: str | None = None
+
+
+Assessor = Any  # callable(sentence, start, end) -> Assertion
+
+
+def _finding(fact: str, value: Any, s: Sentence | None, request: int | None = None, cue: str | None = None,
+             span: tuple[int, int] | None = None) -> Finding:
+    if s is None:
+        start, end = span or (0, 0)
+        return Finding(fact, value, None, start, end, request, cue)
+    return Finding(fact, value, s.text, s.start, s.end, request, cue)
+
+
+# ---------------------------------------------------------------------------------------------
+# Header and demographics
+# ---------------------------------------------------------------------------------------------
+
+_HEADER_LABELS = {
+    "injury": (r"Date\s+of\s+Injury", "injury.date"),
+    "ur_denial": (r"UR\s+Denial\s+Date", "ur_date"),
+    "decision": (r"Decision\s+Date", "decision_date"),
+}
+_AGE = re.compile(
+    r"\b(?:is\s+an?|now|aged?|an?)\s+(?:now\s+)?(\d{1,3})[\s-]*(?:year|yr)s?[\s-]*old\b|\b(\d{1,3})\s*(?:yo|y/o|y\.o\.)\b"
+    r"|\b(\d{1,3})\s*-?\s*year\s*-?\s*old\b",
+    re.I,
+)
+_SEX = re.compile(r"\b(male|female|man|woman|gentleman|lady)\b", re.I)
+_PRONOUN_SEX = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
+
+
+def _header(letter: Letter) -> list[Finding]:
+    out = []
+    for key, (label, fact) in _HEADER_LABELS.items():
+        value = letter.dates.get(key)
+        if not value:
+            continue
+        m = re.search(label + r"\s*:\s*" + DATE_RE, letter.text, re.I)
+        if m:
+            out.append(Finding(fact, value, m.group(0), m.start(), m.end()))
+        else:
+            out.append(Finding(fact, value, None, 0, 0))
+    return out
+
+
+def _demographics(s: Sentence) -> list[Finding]:
+    out = []
+    m = _AGE.search(s.text)
+    if m:
+        age = int(next(g for g in m.groups() if g))
+        if 14 <= age <= 100:
+            out.append(_finding("patient.age", age, s))
+    m = _SEX.search(s.text)
+    if m and (m.start() < 200):
+        word = m.group(1).lower()
+        out.append(_finding("patient.sex", "male" if word in ("male", "man", "gentleman") else "female", s))
+    return out
+
+
+def _pronoun_sex(sentences: list[Sentence]) -> list[Finding]:
+    counts = {"male": 0, "female": 0}
+    first: dict[str, Sentence] = {}
+    for s in sentences:
+        if s.section != "summary":
+            continue
+        for m in _PRONOUN_SEX.finditer(s.text):
+            sex = "male" if m.group(1).lower() in ("he", "his", "him") else "female"
+            counts[sex] += 1
+            first.setdefault(sex, s)
+    if counts["male"] >= 2 and counts["female"] == 0:
+        return [_finding("patient.sex", "male", first["male"], cue="pronoun")]
+    if counts["female"] >= 2 and counts["male"] == 0:
+        return [_finding("patient.sex", "female", first["female"], cue="pronoun")]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates in the summary
+# ---------------------------------------------------------------------------------------------
+
+_INJURY_DATE = re.compile(
+    r"(?:injur(?:y|ed)|date\s+of\s+injury|DOI|occupational\s+claim|industrial\s+claim|claim)\D{0,40}?" + DATE_RE,
+    re.I,
+)
+_REPORT_DATE = re.compile(
+    r"(?:(?:progress|office|medical|clinical|follow-?up|PR-?2|primary\s+treating\s+physician'?s?|evaluation|"
+    r"visit|treating\s+physician'?s?)\s+(?:report|note|visit|evaluation|record)s?|Request\s+for\s+Authori[sz]ation|"
+    r"RFA|evaluation|examination|visit|report)\s*,?\s*(?:dated|of|on|from)\s+" + DATE_RE
+    + r"|\b(?:On|At\s+the\s+visit\s+(?:on|of)|During\s+the\s+visit\s+(?:on|of)|As\s+of|Per\s+the(?:\s+\w+){0,3}\s+"
+    r"(?:dated|of|on)?)\s+" + DATE_RE + r"|\b" + DATE_RE + r"\s+(?:progress\s+)?(?:report|note|visit|evaluation|RFA)",
+    re.I,
+)
+_UR_DATE = re.compile(
+    r"(?:utilization\s+review|\bUR\b)(?:\s+(?:decision|determination|report|letter))?\s*,?\s*(?:dated|of|on|from)?\s*"
+    + DATE_RE + r"|" + DATE_RE + r"\s*,?\s+(?:utilization\s+review|\bUR\b)",
+    re.I,
+)
+
+
+def _dates(s: Sentence) -> list[Finding]:
+    out = []
+    if s.section != "summary":
+        return out
+    m = _INJURY_DATE.search(s.text)
+    if m and re.search(r"injur|claim|DOI", s.text[: m.end()], re.I):
+        iso = iso_date(_date_groups(m))
+        if iso:
+            out.append(_finding("injury.date", iso, s))
+    for m in _UR_DATE.finditer(s.text):
+        iso = iso_date(_date_groups(m))
+        if iso:
+            out.append(_finding("ur_date", iso, s))
+    for m in _REPORT_DATE.finditer(s.text):
+        iso = iso_date(_date_groups(m))
+        if iso and not re.search(r"utilization|\bUR\b", s.text[max(0, m.start() - 30): m.end()], re.I):
+            out.append(_finding("report_date", iso, s))
+    return out
+
+
+def _date_groups(m: re.Match[str]) -> str:
+    groups = [g for g in m.groups() if g is not None]
+    return "/".join(groups[-3:]) if len(groups) >= 3 else ""
+
+
+def _pick_report_date(findings: list[Finding], ur: str | None) -> list[Finding]:
+    """Keep the latest report date on or before the UR date (any, when there is none)."""
+    reports = [f for f in findings if f.fact == "report_date"]
+    rest = [f for f in findings if f.fact != "report_date"]
+    eligible = [f for f in reports if ur is None or f.value <= ur]
+    if not eligible:
+        return rest
+    best = max(eligible, key=lambda f: f.value)
+    return [best, *rest]
+
+
+# ---------------------------------------------------------------------------------------------
+# Driver
+# ---------------------------------------------------------------------------------------------
+
+
+def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = None,
+                     assessor: Assessor = assess) -> list[Finding]:
+    """Every fact found in the letter, in priority order (first wins for scalar facts)."""
+    from checker.ingest.extractors import sentence_findings
+
+    requests = requests or []
+    sentences = letter_sentences(letter)
+    found: list[Finding] = list(_header(letter))
+    summary_found: list[Finding] = []
+    rationale_found: list[Finding] = []
+    for s in sentences:
+        if s.boilerplate:
+            continue
+        bucket = summary_found if s.section == "summary" else rationale_found
+        bucket.extend(_dates(s))
+        if not s.factual:
+            continue
+        if s.section == "summary":
+            bucket.extend(_demographics(s))
+        bucket.extend(sentence_findings(s, letter, requests, assessor))
+    summary_found.extend(_pronoun_sex(sentences))
+    ur = next((f.value for f in [*found, *summary_found] if f.fact == "ur_date"), None)
+    summary_found = _pick_report_date(summary_found, ur)
+    return _order(found, summary_found, rationale_found)
+
+
+#: Facts whose latest mention in the summary is the one at the report date.
+_LATEST_FIRST = ("pain.", "work_status")
+
+
+def _order(header: list[Finding], summary: list[Finding], rationale: list[Finding]) -> list[Finding]:
+    """Priority order. Header dates first; then a documented value beats a statement of its absence for
+    booleans; pain scores and work status take the last summary mention (the latest visit) first."""
+    latest = [f for f in summary if f.fact.startswith(_LATEST_FIRST)][::-1]
+    ordered = [*header, *latest, *(f for f in summary if not f.fact.startswith(_LATEST_FIRST)), *rationale]
+    positives = [f for f in ordered if f.value is True]
+    return positives + [f for f in ordered if f.value is not True]
+
+
+def weeks_between(a: str, b: str) -> float | None:
+    """Weeks from ISO date ``a`` to ``b``."""
+    try:
+        return (date.fromisoformat(b) - date.fromisoformat(a)).days / 7
+    except ValueError:
+        return None
+
