@@ -30,7 +30,7 @@ from checker.compile import (
     test_paths,
 )
 from checker.errors import InputError, Problem
-from checker.schema_errors import schema_problems
+from checker.rule_errors import rule_schema_problems
 from checker.vocabulary import suggest, vocabulary
 from checker.yamlpos import Positions, load
 
@@ -53,6 +53,7 @@ class Criterion:
     document: str | None
     file: str
     line: int | None
+    raw: dict = field(repr=False, default_factory=dict)
 
 
 @dataclass
@@ -179,18 +180,20 @@ class _Checker:
             self.add((*path, op), f"operator 'contains' needs a list, but '{name}' is a {fact.type}", key=True,
                      hint="use 'equals' or 'in'")
         elif op in ("equals", "in") and fact.enum:
-            values = node[op] if op == "in" else [node[op]]
-            for value in values:
-                if value not in fact.enum:
-                    self.add((*path, op), f"'{value}' is not a value of '{name}'", key=True,
-                             hint="one of: " + ", ".join(fact.enum))
+            self.values(node[op], (*path, op), name, fact.enum)
         elif op == "contains" and fact.item_enum:
-            values = node[op] if isinstance(node[op], list) else [node[op]]
-            for value in values:
-                if value not in fact.item_enum:
-                    self.add((*path, op), f"'{value}' is not a value of '{name}'", key=True,
-                             hint="one of: " + ", ".join(fact.item_enum))
+            self.values(node[op], (*path, op), name, fact.item_enum)
         assert op is None or op in OPERATORS
+
+    def values(self, operand: Any, path: tuple, name: str, allowed: tuple) -> None:
+        """Each value compared with an enumerated fact is one of its values (pointing at the value itself)."""
+        items = list(enumerate(operand)) if isinstance(operand, list) else [(None, operand)]
+        for i, value in items:
+            if value in allowed:
+                continue
+            near = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.6)
+            self.add(path if i is None else (*path, i), f"'{value}' is not a value of '{name}'",
+                     f"did you mean '{near[0]}'?" if near else "one of: " + ", ".join(allowed))
 
     def template(self, text: str, path: tuple) -> None:
         for name in template_paths(text):
@@ -228,7 +231,7 @@ def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
         if not isinstance(data, dict):
             problems.append(Problem(str(f), "a rule file must be a mapping (id: ..., or rules: [...])", 1, 1))
             continue
-        found = schema_problems(data, "rule", positions, str(f))
+        found = rule_schema_problems(data, positions, str(f))
         if found:
             problems.extend(found)
             continue
@@ -248,15 +251,21 @@ def _compile_criterion(raw: dict, rule_source: dict, file: str, line: int | None
     paths = test_paths(raw["test"]) + [p for p in test_paths(raw.get("when") or {}) if p not in test_paths(raw["test"])]
     return Criterion(raw["id"], raw["text"], _merge_citation(rule_source, raw), compile_test(raw["test"]),
                      compile_test(raw["when"]) if raw.get("when") else None, paths, explain, raw.get("document"),
-                     file, line)
+                     file, line, raw)
 
 
-def load_rules(path: str | Path | None = None, strict: bool = True) -> tuple[RuleSet, list[Problem]]:
-    """Load, check and compile every rule under ``path`` (default: the bundled ``rules/``).
+@dataclass
+class Library:
+    """A loaded rule library: the compiled RuleSet, the problems found, and the parsed files behind them."""
 
-    With ``strict`` any problem raises InputError; otherwise the problems are returned beside the
-    rules that compiled.
-    """
+    ruleset: RuleSet
+    problems: list[Problem]
+    sources: list[_Source]
+    shared: dict[str, tuple[dict, _Source, tuple]]
+
+
+def load_library(path: str | Path | None = None) -> Library:
+    """Read, check and compile every rule file under ``path``, keeping the parsed files for linting."""
     files = rule_files(path)
     sources, problems = _read(files)
     shared: dict[str, tuple[dict, _Source, tuple]] = {}
@@ -269,18 +278,19 @@ def load_rules(path: str | Path | None = None, strict: bool = True) -> tuple[Rul
                                                               f"duplicate shared criterion id '{crit['id']}'")
                     shared[crit["id"]] = (crit, src, ("criteria", i))
     rules: list[Rule] = []
-    seen_ids: dict[str, str] = {}
+    seen_ids: dict[str, tuple[str, int | str]] = {}
     for src in sources:
         check = _Checker(src.file, src.positions)
         for crit, csrc, cpath in shared.values():
             if csrc is src and "test" in crit:
                 check.test(crit["test"], (*cpath, "test"))
-        entries = [((), src.data)] if "id" in src.data else [(("rules", i), r) for i, r in
-                                                             enumerate(src.data.get("rules", []))]
-        for base, raw in entries:
+        for base, raw in rule_entries(src.data):
             if raw["id"] in seen_ids:
-                check.add((*base, "id"), f"duplicate rule id '{raw['id']}'", f"also defined in {seen_ids[raw['id']]}")
-            seen_ids[raw["id"]] = src.file
+                first_file, first_line = seen_ids[raw["id"]]
+                at = f"line {first_line}" if first_file == src.file else f"{first_file}:{first_line}"
+                check.add((*base, "id"), f"duplicate rule id '{raw['id']}'", f"first defined at {at}")
+            else:
+                seen_ids[raw["id"]] = (src.file, (src.positions.find((*base, "id")) or ("?",))[0])
             rule = _compile_rule(raw, base, src, shared, check)
             if rule is not None:
                 rules.append(rule)
@@ -289,19 +299,38 @@ def load_rules(path: str | Path | None = None, strict: bool = True) -> tuple[Rul
     for f in files:
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
     ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files])
-    if strict and problems:
-        raise InputError(problems[0], problems[1:])
-    return ruleset, problems
+    return Library(ruleset, problems, sources, shared)
+
+
+def rule_entries(data: dict) -> list[tuple[tuple, dict]]:
+    """The rules of a parsed file with their paths: the file itself, or each item of ``rules:``."""
+    if "id" in data:
+        return [((), data)]
+    return [(("rules", i), r) for i, r in enumerate(data.get("rules", []))]
+
+
+def load_rules(path: str | Path | None = None, strict: bool = True) -> tuple[RuleSet, list[Problem]]:
+    """Load, check and compile every rule under ``path`` (default: the bundled ``rules/``).
+
+    With ``strict`` any problem raises InputError; otherwise the problems are returned beside the
+    rules that compiled.
+    """
+    library = load_library(path)
+    if strict and library.problems:
+        raise InputError(library.problems[0], library.problems[1:])
+    return library.ruleset, library.problems
 
 
 def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Checker) -> Rule | None:
     before = len(check.problems)
     criteria: list[Criterion] = []
     ids: set[str] = set()
+    unknown_use = False
     for i, crit in enumerate(raw["criteria"]):
         cpath = (*base, "criteria", i)
         if "use" in crit:
             if crit["use"] not in shared:
+                unknown_use = True
                 hint = next(iter(sorted(shared, key=lambda s: -_similar(s, crit["use"]))), None)
                 check.add((*cpath, "use"), f"unknown shared criterion '{crit['use']}'",
                           f"did you mean '{hint}'?" if hint else "shared criteria live in a file with only `criteria:`")
@@ -317,10 +346,12 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
             check.template(text, (*cpath, "explain", status))
         line = (src.positions.find(cpath) or (None,))[0]
         criteria.append(_compile_criterion(crit, raw["source"], src.file, line))
-    for name in decision_ids(raw["decision"]):
-        if name not in ids:
-            check.add((*base, "decision"), f"decision names undefined criterion '{name}'",
-                      "defined: " + ", ".join(sorted(ids)))
+    if not unknown_use:  # an unknown `use:` already explains the missing id: no cascade
+        for name, where in _decision_refs(raw["decision"], (*base, "decision")):
+            if name not in ids:
+                near = difflib.get_close_matches(name, sorted(ids), n=1, cutoff=0.6)
+                check.add(where, f"decision names undefined criterion '{name}'",
+                          f"did you mean '{near[0]}'?" if near else "defined: " + ", ".join(sorted(ids)))
     if raw["applies_to"].get("when"):
         check.test(raw["applies_to"]["when"], (*base, "applies_to", "when"))
     if len(check.problems) > before:
@@ -332,6 +363,19 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                 _date(effective.get("from")), _date(effective.get("to")), criteria,
                 compile_decision(raw["decision"]), decision_ids(raw["decision"]), raw.get("examples") or [],
                 src.file, (src.positions.find(base) or (None,))[0], raw)
+
+
+def _decision_refs(node: Any, path: tuple) -> list[tuple[str, tuple]]:
+    """Every criterion id a decision names, with the path of that name (for its exact position)."""
+    if isinstance(node, str):
+        return [(node, path)]
+    out = []
+    for key in ("all", "any"):
+        for i, sub in enumerate(node.get(key, [])):
+            out += _decision_refs(sub, (*path, key, i))
+    if "not" in node:
+        out += _decision_refs(node["not"], (*path, "not"))
+    return out
 
 
 def _similar(a: str, b: str) -> float:
