@@ -161,14 +161,18 @@ def print_report(console: Any, report: ExampleReport, verbose: bool = False) -> 
         for failure in r.failures:
             console.print(Text(f"     {failure}", style="red"))
     table = Table(title="Criterion statuses exercised by the examples", title_justify="left")
-    for name in ("rule", "criterion", "met", "not met", "not doc.", "n/a"):
-        table.add_column(name, justify="center" if name not in ("rule", "criterion") else "left")
+    table.add_column("rule / criterion", overflow="fold", max_width=40)
+    for name in ("met", "not met", "not doc.", "n/a"):
+        table.add_column(name, justify="center", no_wrap=True, min_width=len(name))
     previous = None
     for row in report.coverage:
+        if row.rule != previous:
+            if previous is not None:
+                table.add_section()
+            table.add_row(Text.assemble((row.rule, "bold"), (f"  {report.rule_percent(row.rule):.0f}%", "dim")))
+            previous = row.rule
         cells = [Text(_CELL[cell(row, s)][0], style=_CELL[cell(row, s)][1]) for s in STATUSES]
-        rule_label = "" if row.rule == previous else f"{row.rule} ({report.rule_percent(row.rule):.0f}%)"
-        table.add_row(rule_label, row.criterion, *cells)
-        previous = row.rule
+        table.add_row(f"  {row.criterion}", *cells)
     console.print(table)
     console.print("[dim]✓ asserted by an example  • exercised, not asserted  ✗ reachable, never exercised  "
                   "· cannot happen[/dim]")

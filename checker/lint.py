@@ -15,6 +15,8 @@ from pathlib import Path
 from checker.compile import decision_ids
 from checker.errors import Problem
 from checker.rules import Library, RuleSet, _Source, load_library, rule_entries
+from checker.schema_errors import schema_problems
+from checker.yamlpos import Positions
 
 
 @dataclass
@@ -126,6 +128,34 @@ def check_request_comments(entry: _Entry) -> list[Problem]:
     return out
 
 
+def _example_positions(entry: _Entry, i: int) -> Positions:
+    """Positions of an example's facts and request, re-rooted as in the case the example becomes."""
+    facts, request = (*entry.base, "examples", i, "facts"), (*entry.base, "examples", i, "request")
+    out = Positions()
+    for old, new in ((facts, ()), (request, ("requests", 0))):
+        n = len(old)
+        for path, pos in entry.src.positions.items():
+            if path[:n] == old:
+                out[(*new, *path[n:])] = pos
+            elif path[:1] == ("__key__",) and path[1:n + 1] == old:
+                out[("__key__", *new, *path[n + 1:])] = pos
+    out[()] = entry.at("examples", i)
+    return out
+
+
+def check_example_facts(entry: _Entry) -> list[Problem]:
+    """Example facts and request are a valid case (otherwise the example cannot run)."""
+    out = []
+    for i, example in enumerate(entry.raw.get("examples") or []):
+        request = example["request"]
+        data = {**(example.get("facts") or {}), "case_id": example["name"],
+                "requests": [{"text": request} if isinstance(request, str) else request]}
+        for problem in schema_problems(data, "case", _example_positions(entry, i), entry.src.file):
+            problem.message = f"example '{example['name']}': {problem.message.replace('requests.0', 'request')}"
+            out.append(problem)
+    return out
+
+
 def check_dates(entry: _Entry) -> list[Problem]:
     """An effective window runs forwards."""
     effective = entry.raw.get("effective") or {}
@@ -196,6 +226,7 @@ def lint(library: Library) -> list[Problem]:
         out += check_examples(entry, library.shared)
         out += check_dates(entry)
         out += check_request_comments(entry)
+        out += check_example_facts(entry)
     return out + check_overlaps(entries)
 
 
