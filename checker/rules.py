@@ -298,6 +298,9 @@ def load_library(path: str | Path | None = None) -> Library:
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    catalog = RULES_DIR / "drugs.yaml"  # the drug catalog picks the rule for each request: part of the provenance
+    if catalog.is_file():
+        digest.update(b"drugs.yaml\0" + catalog.read_bytes())
     ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files])
     return Library(ruleset, problems, sources, shared)
 

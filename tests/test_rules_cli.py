@@ -187,3 +187,30 @@ def test_facts_lists_the_vocabulary():
     result = invoke("rules", "facts", "weeks_of_use")
     assert result.exit_code == 0
     assert "request.weeks_of_use" in result.stdout and "clinical.acute_exacerbation" not in result.stdout
+
+
+def test_check_output_carries_the_ruleset_provenance_in_every_format(demo, tmp_path):
+    ruleset, _ = load_rules(demo)
+    case = tmp_path / "case.yaml"
+    case.write_text('case_id: "1"\nreport_date: "2015-06-01"\nrequests: [{text: "Flexeril 7.5mg #60"}]\n',
+                    encoding="utf-8")
+    outputs = {fmt: invoke("check", str(case), "--rules", str(demo), "--format", fmt) for fmt in
+               ("json", "text", "markdown", "html")}
+    assert all(r.exit_code == 0 for r in outputs.values()), {f: r.stdout for f, r in outputs.items()}
+    assert json.loads(outputs["json"].stdout)["ruleset"] == {"version": ruleset.version, "hash": ruleset.hash}
+    for fmt in ("text", "markdown", "html"):
+        assert ruleset.hash in outputs[fmt].stdout, fmt
+
+
+def test_ruleset_hash_covers_the_rule_files_and_the_drug_catalog(demo, tmp_path, monkeypatch):
+    import checker.rules
+
+    before = load_rules(demo)[0].hash
+    demo.write_text(RULE.replace("At most 3 weeks", "At most three weeks"), encoding="utf-8")
+    edited = load_rules(demo)[0].hash
+    assert edited != before
+    catalog = tmp_path / "catalog"
+    catalog.mkdir()
+    (catalog / "drugs.yaml").write_text("# another catalog\n", encoding="utf-8")
+    monkeypatch.setattr(checker.rules, "RULES_DIR", catalog)
+    assert load_rules(demo)[0].hash != edited
