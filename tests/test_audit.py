@@ -86,8 +86,9 @@ def test_breakdowns_split_sections_and_specialties():
 
 
 def test_clean_sections_drops_noise():
-    assert clean_sections(["Summary", "Section(s): Facet blocks", "pg. 607", "3rd ed", "Opioids", "Opioids"]) == [
-        "Facet blocks", "Opioids"]
+    noisy = ["Summary", "Section(s): Facet blocks", "pg. 607", "3rd ed", "Opioids", "Opioids", "326",
+             "Chronic Pain Medical Treatment 2016", "accessed from UpToDate.com on 12/17/2016"]
+    assert clean_sections(noisy) == ["Facet blocks", "Opioids"]
 
 
 def test_sources_are_lazy_sorted_and_skip_other_files(tmp_path):
@@ -246,3 +247,27 @@ def test_audit_paths_and_audit_run_are_the_same_command():
     explicit = mtus("audit", "run", CASES / "c2.yaml", "--rules", RULES, "--format", "json")
     assert implicit.returncode == explicit.returncode == 0
     assert json.loads(implicit.stdout)["items"] == json.loads(explicit.stdout)["items"]
+
+
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.mark.skipif(not (SHARED / "letters" / "outcomes.tsv").exists(), reason=f"real letters not found at {SHARED}")
+def test_real_letters_end_to_end_with_actual_outcomes_from_the_letters():
+    letters = sorted((SHARED / "letters").glob("*.pdf"))[:12]
+    result = run_audit([*letters, SHARED / "seeds"], jobs=2, chunk=2)
+    doc = _json(result)
+    assert doc["errors"] == []
+    expected: dict[str, list[str]] = {}
+    for line in (SHARED / "letters" / "outcomes.tsv").read_text().splitlines()[1:]:
+        letter, _item, _kind, _cls, outcome = line.split("\t")
+        expected.setdefault(letter, []).append(outcome)
+    got: dict[str, list[str]] = {}
+    for item in doc["items"]:
+        got.setdefault(Path(item["source"]).stem, []).append(item["actual"])
+        assert item["actual"] in ("upheld", "overturned")
+    for letter in letters:
+        assert got[letter.stem] == expected[letter.stem], letter.name
+    assert len(got) == len(letters) + 5  # the five seed letters too
+    assert any(item["sections"] for item in doc["items"]) and any(item["reviewer_specialty"] for item in doc["items"])
+    assert doc["summary"]["items"] == len(doc["items"]) and doc["summary"]["cases"] == len(letters) + 5

@@ -116,7 +116,8 @@ def load_case_file(path: str) -> list[Case]:
         return load_cases(path)
 
 
-_SECTION_NOISE = re.compile(r"^(pg?s?\.?|pages?)\s*\d|^\d+(st|nd|rd|th) ed|^accessed |^summary$", re.I)
+_SECTION_NOISE = re.compile(r"^(pg?s?\.?|pages?)\s*\d|^\d+(st|nd|rd|th) ed|^accessed |^summary$|^[\d\s,-]+$"
+                            r"|^chronic pain medical treatment( guidelines?)?( \d{4})?$", re.I)
 _SECTION_PREFIX = re.compile(r"^section\(?s?\)?\s*:\s*", re.I)
 
 

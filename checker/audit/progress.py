@@ -29,7 +29,8 @@ def progress_bar(paths: Sequence[str | Path], enabled: bool) -> Iterator[Callabl
 
     total = count_sources(paths)
     columns = (TextColumn("auditing"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TaskProgressColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn())
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("elapsed,"), TimeRemainingColumn(),
+               TextColumn("left"))
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("audit", total=total, rate="")
 

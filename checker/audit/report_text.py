@@ -110,7 +110,8 @@ def _disagreements(console: Any, result: AuditResult) -> None:
 
     summary = result.stats.summary()
     over = summary["overturned"]
-    wrong = summary["compared"] - round((summary["agreement"] or 0) * summary["compared"])
+    matrix = summary["confusion"]
+    wrong = matrix["upheld"]["overturned"] + matrix["overturned"]["upheld"]
     console.rule(f"[bold]Disagreements ({wrong})[/bold]: prediction differs from the actual outcome "
                  f"({over['actual'] - over['caught']} overturned missed)")
     for d in result.disagreements():
