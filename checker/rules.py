@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from checker import __version__
 from checker.compile import (
     NUMERIC_OPERATORS,
@@ -226,7 +228,7 @@ def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
         try:
             data, positions = load(f)
         except InputError as exc:
-            problems.extend(exc.problems)
+            problems.extend(_yaml_hint(p, f) for p in exc.problems)
             continue
         if not isinstance(data, dict):
             problems.append(Problem(str(f), "a rule file must be a mapping (id: ..., or rules: [...])", 1, 1))
@@ -237,6 +239,26 @@ def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
             continue
         sources.append(_Source(str(f), data, positions))
     return sources, problems
+
+
+_OPENED = {"while parsing a flow sequence": "the list '[' opened",
+           "while parsing a flow mapping": "the mapping '{' opened",
+           "while scanning a quoted scalar": "the quote opened"}
+
+
+def _yaml_hint(problem: Problem, file: Path) -> Problem:
+    """Where the unclosed bracket or quote behind a YAML syntax error began (PyYAML knows, the message drops it)."""
+    if not problem.message.startswith("invalid YAML") or problem.hint:
+        return problem
+    try:
+        yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark
+        if mark is not None and exc.context in _OPENED:
+            problem.hint = f"{_OPENED[exc.context]} at line {mark.line + 1}, column {mark.column + 1} is not closed"
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        pass
+    return problem
 
 
 def _merge_citation(rule_source: dict, crit: dict) -> dict[str, str]:

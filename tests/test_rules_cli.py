@@ -77,7 +77,8 @@ def test_validate_through_the_console_script_is_one_line_per_problem_no_tracebac
     proc = subprocess.run([sys.executable, "-m", "checker", "rules", "validate", str(BROKEN / "yaml-syntax.yaml")],
                           capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 2
-    assert proc.stdout.strip() == f"{BROKEN / 'yaml-syntax.yaml'}:7:9: invalid YAML: expected ',' or ']', but got ':'"
+    assert proc.stdout.strip() == f"{BROKEN / 'yaml-syntax.yaml'}:7:9: invalid YAML: expected ',' or ']', " \
+        "but got ':' (hint: the list '[' opened at line 6, column 11 is not closed)"
     assert "Traceback" not in proc.stderr
 
 
