@@ -84,17 +84,43 @@ def _comparison(path: str, op: str, operand: Any) -> Test:
     raise ValueError(f"unknown operator {op}")
 
 
+def _all_of(parts: tuple[Test, ...]) -> Test:
+    """Kleene AND of tests, stopping at the first False (a plain loop: no generator per call)."""
+    def test(f: Facts) -> bool | None:
+        unknown = False
+        for part in parts:
+            v = part(f)
+            if v is False:
+                return False
+            if v is None:
+                unknown = True
+        return None if unknown else True
+    return test
+
+
+def _any_of(parts: tuple[Test, ...]) -> Test:
+    """Kleene OR of tests, stopping at the first True."""
+    def test(f: Facts) -> bool | None:
+        unknown = False
+        for part in parts:
+            v = part(f)
+            if v is True:
+                return True
+            if v is None:
+                unknown = True
+        return None if unknown else False
+    return test
+
+
 def compile_test(node: dict) -> Test:
     """Compile a test mapping ({fact, op} or all/any/not) into a function of the facts."""
     if "all" in node:
-        parts = [compile_test(n) for n in node["all"]]
-        return lambda f: kleene_all(p(f) for p in parts)
+        return _all_of(tuple(compile_test(n) for n in node["all"]))
     if "any" in node:
-        parts = [compile_test(n) for n in node["any"]]
-        return lambda f: kleene_any(p(f) for p in parts)
+        return _any_of(tuple(compile_test(n) for n in node["any"]))
     if "not" in node:
         inner = compile_test(node["not"])
-        return lambda f: kleene_not(inner(f))
+        return lambda f: None if (v := inner(f)) is None else not v
     (op,) = [k for k in node if k != "fact"]
     return _comparison(node["fact"], op, node[op])
 
@@ -122,12 +148,21 @@ def compile_decision(node: Any) -> Decision:
     if "not" in node:
         inner = compile_decision(node["not"])
         return lambda values: NA if (v := inner(values)) is NA else kleene_not(v)
-    combine = kleene_all if "all" in node else kleene_any
-    parts = [compile_decision(n) for n in node.get("all", node.get("any"))]
+    is_all = "all" in node
+    stop = not is_all  # all: False decides; any: True decides
+    parts = tuple(compile_decision(n) for n in node["all" if is_all else "any"])
 
     def combined(values: dict[str, Any]) -> Any:
-        results = [r for r in (p(values) for p in parts) if r is not NA]
-        return combine(results) if results else NA
+        result: Any = NA  # stays NA when no part applies
+        for part in parts:
+            v = part(values)
+            if v is stop:
+                return stop
+            if v is None:
+                result = None
+            elif v is not NA and result is NA:
+                result = not stop
+        return result
     return combined
 
 
@@ -167,7 +202,10 @@ def compile_template(text: str) -> Callable[[Facts], str]:
     parts = _FIELD.split(text)
     literals, paths = parts[0::2], parts[1::2]
     if not paths:
-        return lambda f: text
+        def constant(f: Facts) -> str:
+            return text
+        constant.constant = text  # type: ignore[attr-defined]  # lets the engine skip the call
+        return constant
 
     def fill(f: Facts) -> str:
         out = [literals[0]]

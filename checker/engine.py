@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from checker.requests import parse_request
 from checker.rules import Criterion, Rule, RuleSet
 
 _STATUS = {True: "met", False: "not_met", None: "not_documented"}
+_STATUS_OF = {**_STATUS, NA: "not_applicable"}
 _DEFAULT_EXPLAIN = {
     "met": "Met: {text}.",
     "not_met": "Not met: {text}.",
@@ -79,12 +81,21 @@ def _status(criterion: Criterion, facts: Facts) -> str:
 
 
 def _explain(criterion: Criterion, status: str, facts: Facts) -> str:
+    explanation = _explainer(criterion, status)
+    return explanation if isinstance(explanation, str) else explanation(facts)
+
+
+def _explainer(criterion: Criterion, status: str) -> str | Callable[[Facts], str]:
+    """The explanation of a criterion in one status: a plain string when it does not depend on the facts,
+    else a function of the facts (built once per rule)."""
     template = criterion.explain.get(status)
     if template is not None:
-        return template(facts)
+        return getattr(template, "constant", None) or template
     text = _DEFAULT_EXPLAIN[status].format(text=criterion.text.rstrip("."))
-    shown = [f"{p.split('.')[-1].replace('_', ' ')}: {show(facts.get(p))}" for p in criterion.paths]
-    return f"{text} ({'; '.join(shown)})" if shown and status != "not_applicable" else text
+    if status == "not_applicable" or not criterion.paths:
+        return text
+    shown = [(p, p.split(".")[-1].replace("_", " ")) for p in criterion.paths]
+    return lambda facts: f"{text} ({'; '.join(f'{label}: {show(facts.get(p))}' for p, label in shown)})"
 
 
 _VALUE = {"met": True, "not_met": False, "not_documented": None, "not_applicable": NA}
@@ -98,18 +109,47 @@ def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
     best = {**values, **{i: True for i in unknown}}
     if rule.decision(best) is not True:
         return unknown
-    return [i for i in unknown if rule.decision({**best, i: False}) is not True]
+    out = []
+    for i in unknown:  # would the decision fail if this one turned out not met?
+        best[i] = False
+        if rule.decision(best) is not True:
+            out.append(i)
+        best[i] = True
+    return out
+
+
+# One criterion ready to evaluate: (criterion, id, test, when, paths, explanation by value).
+_Step = tuple[Criterion, str, Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
+              tuple[str, ...], dict[Any, "str | Callable[[Facts], str]"]]
+_PLANS: dict[int, tuple[Rule, list[_Step]]] = {}
+
+
+def _plan(rule: Rule) -> list[_Step]:
+    """The rule's criteria ready to evaluate, built on first use and kept (keyed by the rule object)."""
+    cached = _PLANS.get(id(rule))
+    if cached is not None and cached[0] is rule:
+        return cached[1]
+    steps: list[_Step] = [(c, c.id, c.test, c.when, tuple(c.paths),
+                           {value: _explainer(c, status) for status, value in _VALUE.items()})
+                          for c in rule.criteria]
+    if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
+        _PLANS.clear()
+    _PLANS[id(rule)] = (rule, steps)
+    return steps
 
 
 def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult], list[str], list[str]]:
     """Evaluate one rule on one item's facts: (predicted, criteria trace, to-document ids, not-met ids)."""
     results, values = [], {}
-    for criterion in rule.criteria:
-        status = _status(criterion, facts)
-        values[criterion.id] = _VALUE[status]
-        results.append(CriterionResult(criterion.id, status, criterion.text, criterion.citation,
-                                       _explain(criterion, status, facts),
-                                       {p: facts.get(p) for p in criterion.paths}))
+    get = facts.get
+    for criterion, cid, test, when, paths, explain in _plan(rule):
+        value = NA if when is not None and when(facts) is False else test(facts)
+        values[cid] = value
+        explanation = explain[value]
+        if explanation.__class__ is not str:
+            explanation = explanation(facts)
+        results.append(CriterionResult(cid, _STATUS_OF[value], criterion.text, criterion.citation, explanation,
+                                       {p: get(p) for p in paths}))
     decided = rule.decision(values)
     predicted = "overturned" if decided is True or decided is NA else "upheld"
     not_met = [i for i in rule.decision_ids if values.get(i) is False]
