@@ -41,7 +41,7 @@ _AS_OF: date | None = None
 
 
 def _init_worker(rules_path: str | None, as_of: date | None, ruleset: RuleSet | None = None) -> None:
-    """Load the rules once for this process."""
+    """Set this process's rules once: the parent's compiled ones (inherited by fork), else loaded here."""
     global _RULES, _AS_OF
     _RULES = ruleset if ruleset is not None else load_rules(Path(rules_path) if rules_path else None)[0]
     _AS_OF = as_of
@@ -83,8 +83,10 @@ def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | Non
         for source in sources:
             yield audit_source(source)
         return
-    context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(rules_path, as_of))
+    fork = "fork" in mp.get_all_start_methods()
+    context = mp.get_context("fork" if fork else "spawn")
+    # A forked worker inherits the compiled rules as they are; a spawned one loads them once itself.
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(rules_path, as_of, ruleset if fork else None))
     try:
         pending: deque = deque()
         batches = _chunks(sources, chunk)
