@@ -44,7 +44,10 @@ def rules_validate(path: PathArg = None) -> None:
 
     with _input_errors():
         result = validate(path)
+    from checker.rules import display_path
+
     for problem in result.problems:
+        problem.file = display_path(problem.file)
         print(problem)
     files = len(result.ruleset.files)
     if result.problems:
@@ -61,6 +64,7 @@ def rules_test(
                                                        help="Exit 1 if coverage is under N percent.")] = None,
     format: Annotated[TestFormat, typer.Option("--format", "-f", help="Output format.")] = TestFormat.text,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List passing examples too.")] = False,
+    rule: Annotated[str | None, typer.Option("--rule", "-k", help="Only rules whose id contains this.")] = None,
 ) -> None:
     """Run every rule's examples; report each failure and which criterion statuses they exercised."""
     from rich.console import Console
@@ -70,7 +74,11 @@ def rules_test(
 
     with _input_errors():
         ruleset, _ = load_rules(path)
-    report = run_tests(ruleset)
+        if rule and not any(rule in r.id for r in ruleset.rules):
+            from checker.show import find_rule
+
+            find_rule(ruleset, rule, str(path or "rules"))
+    report = run_tests(ruleset, rule)
     if format is TestFormat.json:
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from checker.errors import InputError
 from checker.examples import ExampleResult, run_example
-from checker.rules import Rule, RuleSet
+from checker.rules import Rule, RuleSet, display_path, rule_entries
+from checker.yamlpos import Positions, load
 
 STATUSES = ("met", "not_met", "not_documented", "not_applicable")
 _STATUS_OF = {True: "met", False: "not_met", None: "not_documented"}
@@ -78,6 +80,13 @@ class ExampleReport:
     coverage: list[CriterionCoverage]
     provenance: dict[str, str]
     rules: int
+    lines: list[int | None] = field(default_factory=list)
+
+    def where(self, index: int) -> str:
+        """``FILE:LINE`` of the example behind result ``index``."""
+        result = self.results[index]
+        line = self.lines[index] if index < len(self.lines) else None
+        return f"{display_path(result.file)}:{line}" if line else display_path(result.file)
 
     @property
     def failed(self) -> list[ExampleResult]:
@@ -104,9 +113,10 @@ class ExampleReport:
                 "summary": {"rules": self.rules, "examples": len(self.results),
                             "passed": len(self.results) - len(self.failed), "failed": len(self.failed),
                             "coverage": round(self.percent, 1), "pairs_exercised": covered, "pairs_reachable": total},
-                "examples": [{"rule": r.rule, "name": r.name, "file": r.file, "passed": r.passed,
+                "examples": [{"rule": r.rule, "name": r.name, "file": r.file,
+                              "line": self.lines[i] if i < len(self.lines) else None, "passed": r.passed,
                               "predicted": r.predicted, "statuses": r.statuses, "failures": r.failures}
-                             for r in self.results],
+                             for i, r in enumerate(self.results)],
                 "coverage": [c.to_dict() for c in self.coverage]}
 
 
@@ -125,15 +135,36 @@ def _rule_coverage(rule: Rule, results: list[ExampleResult]) -> list[CriterionCo
     return rows
 
 
-def run_tests(ruleset: RuleSet) -> ExampleReport:
-    """Run every example of every rule and build the coverage table."""
+def _example_lines(rule: Rule, cache: dict[str, tuple[dict, Positions] | None]) -> list[int | None]:
+    """The line of each of the rule's examples in its file (None where the file cannot be read again)."""
+    if rule.file not in cache:
+        try:
+            cache[rule.file] = load(rule.file)
+        except InputError:
+            cache[rule.file] = None
+    loaded = cache[rule.file]
+    if loaded is None or not isinstance(loaded[0], dict):
+        return [None] * len(rule.examples)
+    data, positions = loaded
+    base = next((b for b, raw in rule_entries(data) if raw.get("id") == rule.id), None)
+    if base is None:
+        return [None] * len(rule.examples)
+    return [(positions.find((*base, "examples", i)) or (None,))[0] for i in range(len(rule.examples))]
+
+
+def run_tests(ruleset: RuleSet, only: str | None = None) -> ExampleReport:
+    """Run every example of every rule (or of the rules whose id contains ``only``) and build the coverage table."""
     results: list[ExampleResult] = []
     coverage: list[CriterionCoverage] = []
-    for rule in ruleset.rules:
+    lines: list[int | None] = []
+    cache: dict[str, tuple[dict, Positions] | None] = {}
+    rules = [r for r in ruleset.rules if not only or only in r.id]
+    for rule in rules:
         mine = [run_example(rule, ex) for ex in rule.examples]
         results += mine
+        lines += _example_lines(rule, cache)
         coverage += _rule_coverage(rule, mine)
-    return ExampleReport(results, coverage, ruleset.provenance, len(ruleset.rules))
+    return ExampleReport(results, coverage, ruleset.provenance, len(rules), lines)
 
 
 _CELL = {"asserted": ("✓", "green"), "seen": ("•", "cyan"), "missing": ("✗", "red"), "unreachable": ("·", "dim")}
@@ -153,11 +184,11 @@ def print_report(console: Any, report: ExampleReport, verbose: bool = False) -> 
     from rich.table import Table
     from rich.text import Text
 
-    for r in report.results:
+    for i, r in enumerate(report.results):
         if r.passed and not verbose:
             continue
         mark = Text("PASS ", style="green") if r.passed else Text("FAIL ", style="bold red")
-        console.print(mark + Text(f"{r.rule} :: {r.name}"))
+        console.print(mark + Text(f"{r.rule} :: {r.name}") + Text(f"  {report.where(i)}", style="dim"))
         for failure in r.failures:
             console.print(Text(f"     {failure}", style="red"))
     table = Table(title="Criterion statuses exercised by the examples", title_justify="left")

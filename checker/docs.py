@@ -17,7 +17,7 @@ import yaml
 from checker.describe import Node, applies_to, condition_tree, decision_tree, effective, lines
 from checker.output import write_atomic
 from checker.render import citation_text
-from checker.rules import Rule, RuleSet
+from checker.rules import Rule, RuleSet, display_path
 from checker.vocabulary import vocabulary
 
 e = html.escape
@@ -113,7 +113,7 @@ def index_md(ruleset: RuleSet, provenance: str) -> str:
 
 def rule_html(rule: Rule, provenance: str) -> str:
     body = ["<p><a href='../index.html'>← All rules</a></p>", f"<h1>{e(rule.title)}</h1>",
-            f"<p><code>{e(rule.id)}</code> · <span class=meta>{e(rule.file)}:{rule.line}</span></p>",
+            f"<p><code>{e(rule.id)}</code> · <span class=meta>{e(display_path(rule.file))}:{rule.line}</span></p>",
             "<table>",
             f"<tr><th>Source</th><td>{e(citation_text(rule.source))}</td></tr>",
             f"<tr><th>Edition</th><td>{e(rule.edition or 'not stated')}</td></tr>",
@@ -153,7 +153,8 @@ def rule_html(rule: Rule, provenance: str) -> str:
 
 
 def rule_md(rule: Rule, provenance: str) -> str:
-    out = ["[← All rules](../index.md)", "", f"# {rule.title}", "", f"`{rule.id}` ({rule.file}:{rule.line})", "",
+    out = ["[← All rules](../index.md)", "", f"# {rule.title}", "",
+           f"`{rule.id}` ({display_path(rule.file)}:{rule.line})", "",
            f"- **Source:** {citation_text(rule.source)}", f"- **Edition:** {rule.edition or 'not stated'}",
            f"- **In force:** {effective(rule)}", f"- **Applies to:** {applies_to(rule)}", ""]
     if rule.raw.get("description"):

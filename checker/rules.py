@@ -222,6 +222,17 @@ def rule_files(path: str | Path | None = None) -> list[Path]:
     return sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES and "examples" not in p.parts)
 
 
+def display_path(file: str | Path) -> str:
+    """A file name as the user would type it: relative to the working folder when inside it."""
+    path = Path(file)
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
     sources, problems = [], []
     for f in files:

@@ -10,7 +10,7 @@ from rich.tree import Tree
 from checker.describe import Node, applies_to, condition_tree, decision_tree, effective
 from checker.errors import InputError, Problem
 from checker.render import citation_text
-from checker.rules import Rule, RuleSet
+from checker.rules import Rule, RuleSet, display_path
 
 
 def find_rule(ruleset: RuleSet, rule_id: str, where: str) -> Rule:
@@ -48,7 +48,7 @@ def rule_tree(rule: Rule) -> Tree:
     tree.add(Text.assemble(("source: ", "bold"), citation_text(rule.source)))
     tree.add(Text.assemble(("effective: ", "bold"), effective(rule)))
     tree.add(Text.assemble(("applies to: ", "bold"), applies_to(rule)))
-    tree.add(Text.assemble(("file: ", "bold"), (f"{rule.file}:{rule.line}", "dim")))
+    tree.add(Text.assemble(("file: ", "bold"), (f"{display_path(rule.file)}:{rule.line}", "dim")))
     criteria = tree.add(Text(f"criteria ({len(rule.criteria)})", style="bold"))
     for crit in rule.criteria:
         label = Text(crit.id, style="bold magenta")
