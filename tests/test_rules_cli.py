@@ -124,6 +124,16 @@ def test_failing_example_shows_the_mismatch_and_exits_1(demo):
     assert "FAIL demo.muscle-relaxants :: no flare" in result.stdout
     assert "predicted upheld, expected overturned" in result.stdout
     assert "acute-flare: not_met, expected met" in result.stdout
+    doc = json.loads(invoke("rules", "test", str(demo), "-f", "json").stdout)
+    failed = [e for e in doc["examples"] if not e["passed"]]
+    assert [(e["name"], e["line"]) for e in failed] == [("no flare", 22)]
+
+
+def test_rule_filter_runs_only_matching_rules_and_rejects_unknown(demo):
+    doc = json.loads(invoke("rules", "test", str(demo), "-f", "json", "--rule", "muscle").stdout)
+    assert doc["summary"]["rules"] == 1 and doc["summary"]["examples"] == 2
+    result = invoke("rules", "test", str(demo), "--rule", "demo.muscle-relaxant-x")
+    assert result.exit_code == 2 and "no rule with id 'demo.muscle-relaxant-x'" in result.stderr
 
 
 def test_repo_rules_examples_pass():
