@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from checker.cases import Case, case_from_data
-from checker.ingest.facts import Finding, extract_findings
+from checker.ingest.context import assess
+from checker.ingest.facts import Assessor, Finding, extract_findings
 from checker.ingest.letter import Letter, read_letter
 from checker.requests import parse_request
 
@@ -70,12 +71,14 @@ def _evidence(finding: Finding, path: str) -> dict[str, Any]:
     return ev
 
 
-def letter_to_case_data(letter: Letter) -> dict[str, Any]:
-    """The case document for a parsed letter: requests in letter order, facts with their evidence."""
+def letter_to_case_data(letter: Letter, assessor: Assessor = assess) -> dict[str, Any]:
+    """The case document for a parsed letter: requests in letter order, facts with their evidence.
+
+    ``assessor`` decides negation/uncertainty of a mention (default: the scoped-cue algorithm)."""
     data: dict[str, Any] = {"case_id": case_id_of(letter), "source": letter.path}
     requests = [_request(item) for item in letter.items]
     evidence: list[dict[str, Any]] = []
-    for finding in extract_findings(letter, requests):
+    for finding in extract_findings(letter, requests, assessor):
         if finding.request is not None:
             leaf = finding.fact.removeprefix("request.")
             stored = _set(requests[finding.request], leaf, finding.value)

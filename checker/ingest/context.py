@@ -54,7 +54,8 @@ _PRE_NEG = _words(
     r"ruled\s+out", r"no\s+longer", r"nothing", r"neither",
 )
 _POST_NEG = _words(
-    r"(?:is|are|was|were|has|have|had)\s+(?:not|never)\s+(?:been\s+)?(?:provided|documented|noted|submitted|"
+    r"(?:is|are|was|were|has|have|had)\s+(?:also\s+)?(?:not|never)\s+(?:been\s+)?(?:provided|documented|noted|submitted|"
+    r"checked|completed|conducted|reviewed|consulted|done|ordered|signed|"
     r"included|found|mentioned|performed|done|reported|available|given|evident|present|identified|described|"
     r"seen|completed|obtained|indicated|recorded|addressed|specified|discussed|established|stated|quantified|"
     r"objectively\s+documented|clearly\s+documented)",
@@ -68,7 +69,9 @@ _UNCERTAIN = _words(
 )
 _HYPOTHETICAL = _words(
     r"if", r"should", r"would", r"could", r"recommended\s+(?:to|that)", r"will", r"plan(?:s|ned)?\s+(?:to|for)",
-    r"consider(?:ed|ing)?", r"pending", r"in\s+case\s+of", r"to\s+be\s+(?:performed|done|obtained)",
+    r"consider(?:ed|ing)?", r"pending", r"in\s+case\s+of",
+    r"(?:to\s+)?be\s+(?:performed|done|obtained|completed|checked)",
+    r"recommend(?:s|ed)?", r"treatment\s+plan",
     r"request(?:ed|s)?\s+(?:for|a|an)", r"ordered", r"to\s+rule\s+out", r"to\s+confirm",
 )
 _HISTORICAL = _words(r"history\s+of", r"previous(?:ly)?", r"prior", r"past", r"formerly", r"hx\s+of", r"h/o")

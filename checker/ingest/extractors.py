@@ -285,7 +285,7 @@ _CONTINUING = re.compile(
     re.I,
 )
 _NEW = re.compile(
-    r"\binitiat(?:e|ed|ing|ion)\b|\bnew\s+(?:prescription|medication|trial)\b|\btrial\s+of\b|\bfirst\s+time\b|"
+    r"\binitiat(?:e|ed|ing|ion)\b|\bnew\s+(?:prescription|medication|trial)\b|\btrial\s+(?:of|with)\b|\bfirst[\s-]+time\b|"
     r"\bnot\s+(?:previously|currently)\s+(?:taking|on|using|prescribed)\b|\bstart(?:ing)?\s+(?:a\s+)?(?:trial|"
     r"treatment)\b|\bnewly\s+prescribed\b",
     re.I,
@@ -413,13 +413,13 @@ def _request_facts(s: Sentence, targets: list[int], assessor: Assessor) -> list[
         add("request.start_date_known", False, _START_UNKNOWN.search(text).group(0))
         add("request.continuing", True)
     m = _NEW.search(text)
-    if m and assessor(text, m.start(), m.end()).affirmed:
+    if m and not assessor(text, m.start(), m.end()).negated:
         add("request.trial", True, m.group(0))
         add("request.continuing", False, m.group(0))
     m = _CONTINUING.search(text)
     if m and not first:
         a = assessor(text, m.start(), m.end())
-        if a.affirmed and not re.search(r"not\s+provided|unknown|not\s+documented", text, re.I):
+        if not a.negated and not re.search(r"not\s+provided|unknown|not\s+documented", text, re.I):
             add("request.continuing", True, m.group(0))
     pm = _PERCENT.search(text)
     if pm and 0 <= int(pm.group(1)) <= 100:

@@ -19,7 +19,7 @@ from typing import Any
 from checker.ingest.context import assess
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence, letter_sentences
-from checker.ingest.vocab import DATE_RE, iso_date
+from checker.ingest.vocab import ANY_DATE, DATE_RE, date_of
 
 __all__ = ["Finding", "extract_findings"]
 
@@ -115,48 +115,41 @@ def _pronoun_sex(sentences: list[Sentence]) -> list[Finding]:
 # Dates in the summary
 # ---------------------------------------------------------------------------------------------
 
-_INJURY_DATE = re.compile(
-    r"(?:injur(?:y|ed)|date\s+of\s+injury|DOI|occupational\s+claim|industrial\s+claim|claim)\D{0,40}?" + DATE_RE,
-    re.I,
-)
-_REPORT_DATE = re.compile(
-    r"(?:(?:progress|office|medical|clinical|follow-?up|PR-?2|primary\s+treating\s+physician'?s?|evaluation|"
-    r"visit|treating\s+physician'?s?)\s+(?:report|note|visit|evaluation|record)s?|Request\s+for\s+Authori[sz]ation|"
-    r"RFA|evaluation|examination|visit|report)\s*,?\s*(?:dated|of|on|from)\s+" + DATE_RE
-    + r"|\b(?:On|At\s+the\s+visit\s+(?:on|of)|During\s+the\s+visit\s+(?:on|of)|As\s+of|Per\s+the(?:\s+\w+){0,3}\s+"
-    r"(?:dated|of|on)?)\s+" + DATE_RE + r"|\b" + DATE_RE + r"\s+(?:progress\s+)?(?:report|note|visit|evaluation|RFA)",
-    re.I,
-)
-_UR_DATE = re.compile(
-    r"(?:utilization\s+review|\bUR\b)(?:\s+(?:decision|determination|report|letter))?\s*,?\s*(?:dated|of|on|from)?\s*"
-    + DATE_RE + r"|" + DATE_RE + r"\s*,?\s+(?:utilization\s+review|\bUR\b)",
+_INJURY_CUE = re.compile(r"injur(?:y|ed)|date\s+of\s+injury|\bDOI\b|occupational\s+claim|industrial\s+claim", re.I)
+_UR_CUE = re.compile(r"utilization\s+review|\bUR\b|prior\s+(?:denial|determination|review)|claims\s+administrator|"
+                     r"non-?certif|denied", re.I)
+_REPORT_CUE = re.compile(
+    r"(?:progress|office|medical|clinical|follow-?up|PR-?2|evaluation|visit|treating|physician'?s?)\s+(?:report|note|"
+    r"visit|evaluation|record|assessment)s?|Request\s+for\s+Authori[sz]ation|\bRFA\b|\bevaluation|\bexamination|"
+    r"\bvisit|\breport|\bnote[sd]?\b|\bassessment|\bseen\b|\bpresented|\bcomplain|\breported|^On\b|,\s*on\b",
     re.I,
 )
 
 
 def _dates(s: Sentence) -> list[Finding]:
-    out = []
+    """Injury, UR and report dates of a summary sentence: each date goes to the cue nearest before it."""
+    out: list[Finding] = []
     if s.section != "summary":
         return out
-    m = _INJURY_DATE.search(s.text)
-    if m and re.search(r"injur|claim|DOI", s.text[: m.end()], re.I):
-        iso = iso_date(_date_groups(m))
-        if iso:
-            out.append(_finding("injury.date", iso, s))
-    for m in _UR_DATE.finditer(s.text):
-        iso = iso_date(_date_groups(m))
-        if iso:
-            out.append(_finding("ur_date", iso, s))
-    for m in _REPORT_DATE.finditer(s.text):
-        iso = iso_date(_date_groups(m))
-        if iso and not re.search(r"utilization|\bUR\b", s.text[max(0, m.start() - 30): m.end()], re.I):
-            out.append(_finding("report_date", iso, s))
+    text = s.text
+    for m in ANY_DATE.finditer(text):
+        iso = date_of(m)
+        if not iso:
+            continue
+        before = text[max(0, m.start() - 90): m.start()]
+        cues = []
+        for fact, pattern in (("injury.date", _INJURY_CUE), ("ur_date", _UR_CUE), ("report_date", _REPORT_CUE)):
+            hits = list(pattern.finditer(before))
+            if hits:
+                cues.append((hits[-1].end(), fact))
+        if not cues:
+            continue
+        fact = max(cues)[1]
+        if fact == "report_date" and re.search(r"\b(?:MRI|CT|x-?rays?|EMG|scan|imaging|surgery|performed)\b",
+                                               text[max(0, m.start() - 60): m.start()], re.I):
+            continue
+        out.append(_finding(fact, iso, s))
     return out
-
-
-def _date_groups(m: re.Match[str]) -> str:
-    groups = [g for g in m.groups() if g is not None]
-    return "/".join(groups[-3:]) if len(groups) >= 3 else ""
 
 
 def _pick_report_date(findings: list[Finding], ur: str | None) -> list[Finding]:
@@ -210,8 +203,11 @@ def _order(header: list[Finding], summary: list[Finding], rationale: list[Findin
     booleans; pain scores and work status take the last summary mention (the latest visit) first."""
     latest = [f for f in summary if f.fact.startswith(_LATEST_FIRST)][::-1]
     ordered = [*header, *latest, *(f for f in summary if not f.fact.startswith(_LATEST_FIRST)), *rationale]
-    positives = [f for f in ordered if f.value is True]
-    return positives + [f for f in ordered if f.value is not True]
+    case = [f for f in ordered if f.request is None]
+    # request facts: the item's own rationale first, then what the summary says about the drug
+    requests = [f for f in rationale if f.request is not None] + [f for f in summary if f.request is not None]
+    positives = [f for f in case if f.value is True]
+    return positives + [f for f in case if f.value is not True] + requests
 
 
 def weeks_between(a: str, b: str) -> float | None:

@@ -20,7 +20,9 @@ _ABBREV = re.compile(
     r"(?:\b(?:Dr|Drs|Mr|Mrs|Ms|St|vs|No|approx|Jr|Sr|Inc|Co|Fig|al|etc|ext|mg|tab|tabs|cap|caps|sig|q|p\.o|b\.i\.d|"
     r"t\.i\.d|q\.i\.d|q\.d|h\.s|e\.g|i\.e|a\.m|p\.m|Pt|pt|yo|y\.o)|\b[A-Z])\.$"
 )
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_BOUNDARY = re.compile(
+    r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[A-Za-z0-9)\]])[.!?]\"?(?=[A-Z][a-z]|[A-Z]{2})|\n+"
+)
 
 _VERDICT = re.compile(
     r"\b(?:not\s+)?medically\s+necessary\b|\bmedical\s+necessity\b|\b(?:is|are)\s+(?:not\s+)?(?:certified|"
@@ -33,7 +35,11 @@ _GUIDELINE = re.compile(
     rf"\b{_GUIDELINE_NAME}\b[^.]*?\b(?:recommends?|recommended|states?|stated|indicates?|supports?|notes?|defines?|"
     rf"allows?|address(?:es)?|considers?|suggests?|requires?|advises?|do(?:es)?\s+not)\b"
     rf"|^(?:Per|According\s+to|Regarding|With\s+regard\s+to)\s+(?:the\s+)?(?:California\s+|CA\s+)?{_GUIDELINE_NAME}"
-    r"|\b(?:is|are)\s+(?:not\s+)?recommended\b",
+    r"|\b(?:is|are)\s+(?:not\s+|only\s+|generally\s+|also\s+)?recommended\b"
+    r"|^(?:Proton\s+pump\s+inhibitors|PPIs|NSAIDs|Opioids|Muscle\s+relaxants|Topical\s+(?:analgesics|NSAIDs|lidocaine)|"
+    r"Antidepressants|Anticonvulsants|Benzodiazepines|Long[\s-]term\s+use|Cyclobenzaprine|Gabapentin|Tramadol|"
+    r"Physical\s+therapy|Acupuncture|Nerve\s+conduction|Electromyography)\s+(?:is|are|has|have|may|should|can|"
+    r"were|was)\b",
     re.I,
 )
 _UR_DECISION = re.compile(
@@ -101,17 +107,22 @@ def classify(text: str) -> tuple[bool, bool, bool]:
     return verdict, guideline, boilerplate
 
 
+def _section(text: str, offset: int, section: str, item: int | None) -> list[Sentence]:
+    out = []
+    for sentence, s, e in split_sentences(text, offset):
+        verdict, guideline, boiler = classify(sentence)
+        # a sentence that opens inside a quotation quotes the guideline
+        quoted = section == "rationale" and (text[: s - offset].count('"') % 2 == 1 or sentence.startswith('"'))
+        out.append(Sentence(sentence, s, e, section, item, verdict, guideline or quoted, boiler))
+    return out
+
+
 def letter_sentences(letter: Letter) -> list[Sentence]:
     """Sentences of the clinical summary and of every item's rationale, in letter order."""
     out: list[Sentence] = []
     if letter.summary and letter.summary_offset >= 0:
-        for text, s, e in split_sentences(letter.summary, letter.summary_offset):
-            verdict, guideline, boiler = classify(text)
-            out.append(Sentence(text, s, e, "summary", None, verdict, guideline, boiler))
+        out.extend(_section(letter.summary, letter.summary_offset, "summary", None))
     for index, item in enumerate(letter.items):
-        if not item.rationale or item.rationale_offset < 0:
-            continue
-        for text, s, e in split_sentences(item.rationale, item.rationale_offset):
-            verdict, guideline, boiler = classify(text)
-            out.append(Sentence(text, s, e, "rationale", index, verdict, guideline, boiler))
+        if item.rationale and item.rationale_offset >= 0:
+            out.extend(_section(item.rationale, item.rationale_offset, "rationale", index))
     return out

@@ -12,6 +12,23 @@ __all__ = ["BOOLEAN_CONCEPTS", "Concept", "DATE_RE", "diagnosis_categories", "is
 DATE_RE = r"(\d{1,2})\s*[/-]\s*(\d{1,2})\s*[/-]\s*(\d{4}|\d{2})\b"
 
 
+MONTH_DATE_RE = (r"(January|February|March|April|May|June|July|August|September|October|November|December|"
+                 r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s+(\d{1,2}),?\s+(\d{4})")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+ANY_DATE = re.compile(DATE_RE + "|" + MONTH_DATE_RE, re.I)
+
+
+def date_of(m: re.Match[str]) -> str | None:
+    """ISO date of an :data:`ANY_DATE` match."""
+    g = m.groups()
+    if g[0] is not None:
+        return iso_date(f"{g[0]}/{g[1]}/{g[2]}")
+    try:
+        return date(int(g[5]), _MONTHS.index(g[3][:3].lower()) + 1, int(g[4])).isoformat()
+    except ValueError:
+        return None
+
+
 def iso_date(text: str) -> str | None:
     """'11/10/2016', '03-07-01' -> ISO date, or None."""
     m = re.fullmatch(r"\s*" + DATE_RE + r"\s*", text or "")
@@ -184,9 +201,8 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
         _p(
             r"aspirin",
             r"ASA",
-            r"corticosteroids?",
+            r"(?:cortico)?steroids?(?!\s+injections?)",
             r"prednisone",
-            r"steroids?",
             r"anticoagula(?:nts?|tion)",
             r"warfarin",
             r"coumadin",

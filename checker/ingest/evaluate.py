@@ -1,0 +1,154 @@
+"""Score extracted facts against hand-labelled facts: precision and recall per fact type.
+
+Labels live in ``tests/fixtures/labelled_facts/<letter>.yaml`` (see the README there). A scored
+fact absent from a label file is "not documented": predicting it counts as a false positive.
+List facts (diagnosis categories, medications) are scored element by element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["SCORED_CASE_FACTS", "SCORED_REQUEST_FACTS", "Counts", "load_labels", "facts_of", "score"]
+
+SCORED_CASE_FACTS: tuple[str, ...] = (
+    "patient.age", "patient.sex", "injury.date", "report_date", "ur_date", "work_status",
+    "pain.current", "pain.with_medication", "pain.without_medication",
+    "monitoring.urine_drug_screen", "monitoring.cures_checked", "monitoring.pain_agreement",
+    "monitoring.risk_screening", "clinical.acute_exacerbation", "clinical.muscle_spasm",
+    "clinical.post_operative", "clinical.depression", "clinical.anxiety", "clinical.insomnia",
+    "nsaid.current_use", "nsaid.dyspepsia", "gi_risk.peptic_ulcer_bleeding_perforation",
+    "gi_risk.aspirin_corticosteroid_anticoagulant", "prior_treatment.first_line_failed",
+    "prior_treatment.other_treatments_failed", "prior_treatment.neuropathic_first_line_failed",
+    "function.specific_adl_gains", "diagnosis_categories", "medications",
+)
+SCORED_REQUEST_FACTS: tuple[str, ...] = (
+    "continuing", "first_noted", "trial", "start_date_known", "pain_relief", "functional_improvement",
+    "function_boilerplate_only", "short_term_plan", "weaning_plan", "long_term_use", "indication_documented",
+)
+_SET_FACTS = {"diagnosis_categories", "medications"}
+
+
+@dataclass
+class Counts:
+    """True positives, false positives and false negatives of one fact type, with the misses listed."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.errors.extend(other.errors)
+
+
+def load_labels(folder: str | Path) -> list[tuple[str, dict[str, Any]]]:
+    """(letter path relative to the shared folder, labels) for every label file, sorted by name."""
+    out = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        out.append((data["letter"], data))
+    return out
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for key in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def facts_of(case: dict[str, Any]) -> dict[tuple[str, int | None], Any]:
+    """The scored facts of a case document, keyed by (fact, request index or None)."""
+    out: dict[tuple[str, int | None], Any] = {}
+    for fact in SCORED_CASE_FACTS:
+        if fact == "diagnosis_categories":
+            cats = {c for d in case.get("diagnoses") or [] for c in d.get("categories") or [] if c != "other"}
+            value: Any = cats or None
+        elif fact == "medications":
+            value = {m.get("drug") for m in case.get("medications") or [] if m.get("drug")} or None
+        else:
+            value = _get(case, fact)
+        if value is not None:
+            out[(fact, None)] = value
+    for index, request in enumerate(case.get("requests") or []):
+        for fact in SCORED_REQUEST_FACTS:
+            if request.get(fact) is not None:
+                out[(fact, index)] = request[fact]
+    return out
+
+
+def label_facts(labels: dict[str, Any]) -> dict[tuple[str, int | None], Any]:
+    """The labelled facts in the same shape as :func:`facts_of`."""
+    out: dict[tuple[str, int | None], Any] = {}
+    for fact, value in (labels.get("case") or {}).items():
+        if fact not in SCORED_CASE_FACTS:
+            raise ValueError(f"unscored fact in labels: {fact}")
+        out[(fact, None)] = set(value) if fact in _SET_FACTS else value
+    for index, facts in (labels.get("requests") or {}).items():
+        for fact, value in (facts or {}).items():
+            if fact not in SCORED_REQUEST_FACTS:
+                raise ValueError(f"unscored request fact in labels: {fact}")
+            out[(fact, int(index))] = value
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return not isinstance(b, bool) and abs(a - b) < 1e-9
+    return str(a) == str(b) if not isinstance(a, bool) else a is b
+
+
+def score(pairs: Iterable[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[str, Counts]:
+    """Counts per fact type ("request.<fact>" for request facts) over (name, labels, case) triples."""
+    counts: dict[str, Counts] = {}
+    for name, labels, case in pairs:
+        gold, pred = label_facts(labels), facts_of(case)
+        for key in set(gold) | set(pred):
+            fact, index = key
+            kind = fact if index is None else f"request.{fact}"
+            c = counts.setdefault(kind, Counts())
+            g, p = gold.get(key), pred.get(key)
+            where = f"{name}{'' if index is None else f'[{index}]'}"
+            if fact in _SET_FACTS and index is None:
+                g, p = g or set(), p or set()
+                c.tp += len(g & p)
+                c.fp += len(p - g)
+                c.fn += len(g - p)
+                if g != p:
+                    c.errors.append(f"{where}: {kind} missing {sorted(g - p)} extra {sorted(p - g)}")
+            elif g is not None and p is not None and _same(g, p):
+                c.tp += 1
+            else:
+                if p is not None:
+                    c.fp += 1
+                if g is not None:
+                    c.fn += 1
+                c.errors.append(f"{where}: {kind} labelled {g!r} extracted {p!r}")
+    return counts
+
+
+def totals(counts: dict[str, Counts]) -> Counts:
+    """Micro-averaged counts over every fact type."""
+    total = Counts()
+    for c in counts.values():
+        total.add(c)
+    return total

@@ -1,0 +1,171 @@
+"""Fact extraction: precision/recall floors on hand-labelled letters, assertion cues, provenance, fuzzing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checker.ingest.case import letter_to_case_data
+from checker.ingest.context import assess
+from checker.ingest.evaluate import load_labels, score, totals
+from checker.ingest.facts import extract_findings
+from checker.ingest.letter import parse_letter, read_letter
+from checker.ingest.sentences import split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+LABELS = ROOT / "tests" / "fixtures" / "labelled_facts"
+needs_shared = pytest.mark.skipif(not (SHARED / "letters").is_dir(), reason="shared letters not available")
+
+#: Floors at the level reached (micro-averaged over every scored fact type), and for key fact types.
+MICRO_PRECISION, MICRO_RECALL = 0.88, 0.75
+TYPE_FLOORS = {  # fact type: (precision, recall)
+    "patient.age": (1.0, 1.0),
+    "patient.sex": (1.0, 1.0),
+    "injury.date": (1.0, 1.0),
+    "ur_date": (1.0, 0.9),
+    "pain.current": (1.0, 1.0),
+    "clinical.muscle_spasm": (1.0, 1.0),
+    "request.first_noted": (1.0, 0.8),
+    "request.functional_improvement": (1.0, 0.8),
+    "medications": (0.9, 0.7),
+    "diagnosis_categories": (0.85, 0.75),
+    "monitoring.urine_drug_screen": (0.8, 0.8),
+    "request.continuing": (0.75, 0.7),
+}
+
+
+@pytest.fixture(scope="module")
+def scored():
+    pairs = []
+    for rel, labels in load_labels(LABELS):
+        letter = read_letter(SHARED / rel)
+        pairs.append((Path(rel).stem, labels, letter_to_case_data(letter)))
+    return score(pairs)
+
+
+def test_enough_letters_labelled():
+    labelled = load_labels(LABELS)
+    assert len(labelled) >= 15
+    assert sum(rel.startswith("seeds/") for rel, _ in labelled) == 5
+
+
+@needs_shared
+def test_micro_precision_and_recall_floors(scored):
+    total = totals(scored)
+    assert total.precision >= MICRO_PRECISION, "\n".join(total.errors)
+    assert total.recall >= MICRO_RECALL, "\n".join(total.errors)
+
+
+@needs_shared
+@pytest.mark.parametrize("fact", sorted(TYPE_FLOORS))
+def test_fact_type_floors(scored, fact):
+    counts = scored[fact]
+    p_floor, r_floor = TYPE_FLOORS[fact]
+    assert (counts.precision or 0) >= p_floor, counts.errors
+    assert (counts.recall or 0) >= r_floor, counts.errors
+
+
+@pytest.mark.parametrize("sentence, target, negated", [
+    ("There is no evidence of random drug testing.", "random drug testing", True),
+    ("No urine drug screen was provided.", "urine drug screen", True),
+    ("A urine drug screen dated 10/01/2016 was consistent.", "urine drug screen", False),
+    ("The CURES database was not checked, and the results documented.", "CURES", True),
+    ("There is a lack of documentation of objective functional improvement.", "functional improvement", True),
+    ("Physical exam revealed spasm, but no tenderness.", "spasm", False),
+    ("Physical exam revealed no tenderness, but spasm was present.", "spasm", False),
+    ("She denies side effects.", "side effects", True),
+    ("There was no change in pain, and spasm was noted.", "spasm", False),
+])
+def test_negation(sentence, target, negated):
+    start = sentence.index(target)
+    a = assess(sentence, start, start + len(target))
+    assert a.negated is negated, a
+
+
+def test_uncertain_and_hypothetical_are_not_affirmed():
+    s = "The provider plans to obtain a urine drug screen."
+    a = assess(s, s.index("urine"), s.index("urine") + 17)
+    assert a.hypothetical and not a.affirmed
+    s = "Possible muscle spasm was noted."
+    a = assess(s, s.index("muscle"), s.index("muscle") + 11)
+    assert a.uncertain and not a.affirmed
+
+
+def test_sentence_spans_are_exact():
+    text = "Dr. Smith saw her on 11/10/2016. Pain was 7/10 with medication.MTUS states this. Done"
+    for sentence, start, end in split_sentences(text, 100):
+        assert text[start - 100:end - 100] == sentence
+    assert [s for s, _, _ in split_sentences(text)][0] == "Dr. Smith saw her on 11/10/2016."
+
+
+LETTER = """Case Number: CM16-0000001
+Date of Injury: 01/02/2015
+UR Denial Date: 11/22/2016
+HOW THE IMR FINAL DETERMINATION WAS MADE
+The reviewer is board certified.
+CLINICAL CASE SUMMARY
+The injured worker is a 50-year-old male. On 11/10/2016, pain was rated 8/10 without medication and 4/10 with \
+medication. He is working modified duty. There is no evidence of random drug testing. A signed pain agreement is \
+documented.
+IMR ISSUES, DECISIONS AND RATIONALES
+The Final Determination was based on decisions for the disputed items/services set forth below:
+Norco 10/325mg #120: Upheld
+Claims Administrator guideline: Decision based on MTUS Opioid Treatment 2016.
+MAXIMUS guideline: Decision based on MTUS Opioid Treatment 2016.
+Decision rationale: The guidelines recommend urine drug testing. The patient has been taking Norco since at least \
+03/01/2016. There is no documentation of a CURES report. Therefore, the request is not medically necessary.
+Flexeril 10mg #60: Overturned
+Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines 2016.
+MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment Guidelines 2016.
+Decision rationale: Spasm was documented on examination. The request is medically necessary.
+"""
+
+
+def test_synthetic_letter_facts_and_provenance():
+    letter = parse_letter(LETTER, "synthetic.txt")
+    data = letter_to_case_data(letter)
+    assert data["case_id"] == "CM16-0000001"
+    assert data["patient"] == {"age": 50, "sex": "male"}
+    assert data["pain"]["with_medication"] == 4 and data["pain"]["without_medication"] == 8
+    assert data["work_status"] == "modified_duty"
+    assert data["monitoring"]["urine_drug_screen"] is False
+    assert data["monitoring"]["pain_agreement"] is True
+    assert data["monitoring"]["cures_checked"] is False
+    assert data["clinical"]["muscle_spasm"] is True
+    assert data["report_date"] == "2016-11-10" and data["ur_date"] == "2016-11-22"
+    norco, flexeril = data["requests"]
+    assert norco["actual"] == "upheld" and flexeril["actual"] == "overturned"
+    assert norco["first_noted"] == "2016-03-01" and norco["continuing"] is True
+    for ev in data["evidence"]:
+        if "span" in ev:
+            start, end = ev["span"]
+            assert letter.text[start:end] == ev["sentence"]
+        assert "medically necessary" not in ev.get("sentence", "")
+
+
+def test_verdict_and_guideline_sentences_give_no_facts():
+    letter = parse_letter(LETTER, "synthetic.txt")
+    for finding in extract_findings(letter, letter_to_case_data(letter)["requests"]):
+        sentence = finding.sentence or ""
+        assert "medically necessary" not in sentence
+        assert "guidelines recommend" not in sentence.lower()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=400))
+def test_fuzz_fact_extractor_never_crashes(noise):
+    text = LETTER.replace("He is working modified duty.", noise.replace("\n", " "))
+    letter = parse_letter(text, "fuzz.txt")
+    data = letter_to_case_data(letter)
+    assert len(data["requests"]) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.integers(min_value=-5, max_value=400), st.integers(min_value=-5, max_value=400))
+def test_fuzz_assess_never_crashes(sentence, start, end):
+    assess(sentence, start, end)
+    split_sentences(sentence)
