@@ -37,8 +37,11 @@ def case_id_of(letter: Letter) -> str:
 
 def _request(item: Any) -> dict[str, Any]:
     parsed = parse_request(item.request_text)
-    return {"text": item.request_text.strip() or item.title, "actual": item.outcome, "kind": parsed.kind,
-            "drug": parsed.drug if parsed.kind == "drug" else None}
+    request = {"text": item.request_text.strip() or item.title, "actual": item.outcome, "kind": parsed.kind,
+               "drug": parsed.drug if parsed.kind == "drug" else None}
+    if parsed.kind == "drug" and parsed.prn:
+        request["prn"] = True  # "PRN" / "as needed" in the request as written
+    return request
 
 
 def _set(target: dict[str, Any], path: str, value: Any) -> bool:

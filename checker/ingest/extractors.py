@@ -304,6 +304,11 @@ _RELIEF = re.compile(
     r"reduc(?:es|ed|ing)\s+(?:his|her|the)?\s*pain|helps?\s+(?:with\s+)?(?:the\s+)?pain|efficacy|effective(?:ness)?",
     re.I,
 )
+_LONG_TERM = re.compile(
+    r"\bchronically\s+(?:been\s+)?(?:on|taking|using|prescribed)|\b(?:long[\s-]*term|chronic|prolonged)\s+(?:use|usage)\s+"
+    r"of\s+(?:this|the|these)\b|\bfor\s+an?\s+(?:extended|prolonged)\s+(?:duration|period)|\blong[\s-]*term\s+use\b",
+    re.I,
+)
 _PERCENT = re.compile(
     r"(\d{1,3})\s*(?:%|percent)\s*(?:of\s+)?(?:pain\s+)?(?:relief|reduction|improvement|decrease|"
     r"less\s+pain|better)",
@@ -421,6 +426,13 @@ def _request_facts(s: Sentence, targets: list[int], assessor: Assessor) -> list[
         a = assessor(text, m.start(), m.end())
         if not a.negated and not re.search(r"not\s+provided|unknown|not\s+documented", text, re.I):
             add("request.continuing", True, m.group(0))
+    m = _LONG_TERM.search(text)
+    if m:
+        a = assessor(text, m.start(), m.end())
+        if a.affirmed or (a.historical and not a.negated):
+            add("request.long_term_use", True, m.group(0))
+        elif a.negated:
+            add("request.long_term_use", False, a.cue)
     pm = _PERCENT.search(text)
     if pm and 0 <= int(pm.group(1)) <= 100:
         a = assessor(text, pm.start(), pm.end())
