@@ -87,6 +87,9 @@ def run(
         try:
             with open_output(output, paths) as out:
                 write_report(result, format.value, out, color=output is None and sys.stdout.isatty())
+        except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(1) from None
         finally:
             result.close()
     finally:
