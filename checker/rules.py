@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from checker import __version__
+from checker import __version__, cache
 from checker.compile import (
     NUMERIC_OPERATORS,
     OPERATORS,
@@ -32,7 +32,6 @@ from checker.compile import (
     test_paths,
 )
 from checker.errors import InputError, Problem
-from checker.rule_errors import rule_schema_problems
 from checker.vocabulary import suggest, vocabulary
 from checker.yamlpos import Positions, load
 
@@ -236,6 +235,10 @@ def display_path(file: str | Path) -> str:
 def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
     sources, problems = [], []
     for f in files:
+        content, checked = cache.checked_rule_file(f)  # parsed and schema-checked before: same bytes
+        if checked is not None:
+            sources.append(_Source(str(f), *checked))
+            continue
         try:
             data, positions = load(f)
         except InputError as exc:
@@ -244,11 +247,14 @@ def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
         if not isinstance(data, dict):
             problems.append(Problem(str(f), "a rule file must be a mapping (id: ..., or rules: [...])", 1, 1))
             continue
+        from checker.rule_errors import rule_schema_problems  # jsonschema: only when a file is not cached
+
         found = rule_schema_problems(data, positions, str(f))
         if found:
             problems.extend(found)
             continue
         sources.append(_Source(str(f), data, positions))
+        cache.store_checked_rule_file(f, content, data, positions)
     return sources, problems
 
 
