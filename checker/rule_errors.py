@@ -104,15 +104,21 @@ def _alternatives(error: ValidationError) -> Iterator[Found]:
         if unknown:
             return
     needs = [b["required"][0] for b in error.validator_value if b.get("required")]
-    kinds = [_TYPE_WORDS.get(b["type"], b["type"]) for b in error.validator_value if b.get("type")]
+    kinds = [_TYPE_WORDS.get(b["type"], b["type"]) for b in error.validator_value
+             if b.get("type") and not b.get("required")]
     if "fact" in needs:
         what = "a test needs 'fact' with one operator, or 'all', 'any' or 'not'"
-    elif kinds and needs:
-        what = f"expected {' or '.join(kinds)} (a criterion id), or a mapping with " + \
-            ", ".join(f"'{n}'" for n in needs)
+    elif needs:
+        mapping = "a mapping with " + _or([f"'{n}'" for n in needs])
+        what = "expected " + " or ".join([*kinds, mapping]) if kinds else "needs " + _or([f"'{n}'" for n in needs])
     else:
-        what = "needs " + " or ".join(f"'{n}'" for n in needs)
-    yield (path, what, None, False)
+        what = "expected " + _or(kinds)
+    yield (path, what, error.schema.get("description") if kinds else None, False)
+
+
+def _or(words: list[str]) -> str:
+    """'a', 'b' or 'c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _explain(error: ValidationError) -> Iterator[Found]:
@@ -120,6 +126,8 @@ def _explain(error: ValidationError) -> Iterator[Found]:
     path, v, value, instance = tuple(error.absolute_path), error.validator, error.validator_value, error.instance
     if v in ("oneOf", "anyOf") and error.context:
         yield from _alternatives(error)
+    elif v == "oneOf" and not isinstance(instance, dict):
+        return  # "valid under each of" the mapping forms: the type error beside it says what is wrong
     elif v == "additionalProperties":
         known = sorted(error.schema.get("properties", {}))
         missing = [k for k in _required(error.schema) if k not in instance]

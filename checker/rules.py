@@ -131,6 +131,15 @@ class RuleSet:
         return {"version": self.version, "hash": self.hash}
 
 
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {"string": str, "number": (int, float), "integer": int,
+                                                     "boolean": bool}
+
+
+def _a(kind: str) -> str:
+    """"a boolean", "an integer": a JSON type with its article."""
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind
+
+
 def _as_set(value: Any) -> frozenset[str]:
     if value is None:
         return frozenset()
@@ -169,22 +178,36 @@ class _Checker:
                      "see `mtus rules facts` or schemas/case.schema.json for the fact vocabulary")
             return
         (op,) = [k for k in node if k != "fact"] or [None]
+        kind = _a(fact.type)
         if op in NUMERIC_OPERATORS and not fact.numeric:
-            self.add((*path, op), f"operator '{op}' needs a number, but '{name}' is a {fact.type}", key=True,
+            self.add((*path, op), f"operator '{op}' needs a number, but '{name}' is {kind}", key=True,
                      hint="use 'is: true' or 'is: false'" if fact.type == "boolean" else "use 'equals' or 'in'")
         elif op == "is" and fact.type != "boolean":
-            self.add((*path, op), f"operator 'is' needs a true/false fact, but '{name}' is a {fact.type}",
+            self.add((*path, op), f"operator 'is' needs a true/false fact, but '{name}' is {kind}",
                      key=True, hint="use 'equals' or 'in'")
         elif op == "within_days" and fact.type != "date":
-            self.add((*path, op), f"operator 'within_days' needs a date, but '{name}' is a {fact.type}", key=True)
+            self.add((*path, op), f"operator 'within_days' needs a date, but '{name}' is {kind}", key=True)
         elif op == "contains" and fact.type != "array":
-            self.add((*path, op), f"operator 'contains' needs a list, but '{name}' is a {fact.type}", key=True,
-                     hint="use 'equals' or 'in'")
+            self.add((*path, op), f"operator 'contains' needs a list, but '{name}' is {kind}", key=True,
+                     hint="use 'equals', 'at_least', 'at_most' or 'between'" if fact.numeric else
+                     "use 'equals' or 'in'")
         elif op in ("equals", "in") and fact.enum:
             self.values(node[op], (*path, op), name, fact.enum)
         elif op == "contains" and fact.item_enum:
             self.values(node[op], (*path, op), name, fact.item_enum)
+        elif op in ("equals", "in") and fact.type in _PYTHON_TYPES:
+            self.operands(node[op], (*path, op), name, fact.type)
         assert op is None or op in OPERATORS
+
+    def operands(self, operand: Any, path: tuple, name: str, fact_type: str) -> None:
+        """Each value compared with a text, number or true/false fact has that type (5 never equals "5")."""
+        items = list(enumerate(operand)) if isinstance(operand, list) else [(None, operand)]
+        for i, value in items:
+            if isinstance(value, _PYTHON_TYPES[fact_type]) and not (fact_type != "boolean" and isinstance(value, bool)):
+                continue
+            self.add(path if i is None else (*path, i), f"{value!r} can never equal '{name}', which is {_a(fact_type)}",
+                     'put it in quotes: "' + str(value) + '"' if fact_type == "string" else
+                     "use 'is: true' or 'is: false'" if fact_type == "boolean" else "write a number, without quotes")
 
     def values(self, operand: Any, path: tuple, name: str, allowed: tuple) -> None:
         """Each value compared with an enumerated fact is one of its values (pointing at the value itself)."""

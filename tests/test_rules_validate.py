@@ -22,7 +22,8 @@ REQUIRED = {
     "yaml-syntax", "schema-misspelled-key", "schema-wrong-type", "schema-nested-test", "unknown-fact",
     "unknown-fact-nested", "operator-type", "undefined-criterion", "duplicate-rule-id", "duplicate-criterion-id",
     "missing-citation", "unused-criterion", "overlapping-rules", "enum-value", "unknown-shared-criterion",
-    "unknown-template-field", "example-criterion", "example-facts", "effective-dates", "request-comment",
+    "unknown-template-field", "example-criterion", "example-facts",
+    "operand-type", "schema-decision-shape", "effective-dates", "request-comment",
 }
 
 
