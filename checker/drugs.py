@@ -96,14 +96,19 @@ class DrugMatch:
     entry: DrugEntry
 
 
+_PLURAL_FORMS = {"patch": "(?:es)?", "gel": "s?", "tab": "s?", "tablet": "s?", "capsule": "s?"}
+
+
 def normalize_name(name: str) -> str:
     """Lower case, punctuation and spacing collapsed to single spaces ("Norco-10" -> "norco 10")."""
     return " ".join(re.findall(r"[a-z0-9#]+", name.lower()))
 
 
 def _name_pattern(name: str) -> str:
-    parts = re.findall(r"[a-z0-9#]+", name.lower())
-    return r"[\s\-_./]*".join(re.escape(p) for p in parts)
+    parts = [re.escape(p) for p in re.findall(r"[a-z0-9#]+", name.lower())]
+    if parts and parts[-1] in _PLURAL_FORMS:      # "Terocin patches", "Flector patches"
+        parts[-1] += _PLURAL_FORMS[parts[-1]]
+    return r"[\s\-_./]*".join(parts)
 
 
 @dataclass
@@ -134,6 +139,8 @@ class DrugCatalog:
         out = []
         for m in self._regex.finditer(text):
             entry = self.entries.get(normalize_name(m.group(0)))
+            if entry is None:   # a plural form: "Terocin patches" -> "terocin patch"
+                entry = self.entries.get(re.sub(r"(?:es|s)$", "", normalize_name(m.group(0))))
             if entry is not None:
                 out.append(DrugMatch(m.start(), m.end(), m.group(0), entry))
         return out

@@ -76,14 +76,17 @@ _PART_RE = re.compile(rf"({_NUM})\s*({_STRENGTH_UNITS})?", re.IGNORECASE)
 _RETRO_RE = re.compile(
     r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b\s*:?\s*\d|\bdates?\s+of\s+service\b", re.IGNORECASE)
 _PRN_RE = re.compile(r"\bp\.?r\.?n\.?(?![a-z])|\bas\s+needed\b", re.IGNORECASE)
+_SITE_RE = re.compile(
+    r"\b(?:to|into|in)\s+(?:the\s+)?(?:left|right|bilateral)?\s*(?:knee|shoulder|hip|elbow|wrist|ankle|joint|"
+    r"spine|back|neck|bursa|tendon|foot|hand)|\b(?:intra-?articular|epidural|facet|trigger\s+points?|"
+    r"joint|bursa|L\d|C\d|S1|SI)\b",
+    re.IGNORECASE,
+)
 _COMPOUND_RE = re.compile(r"\bcompound(?:ed)?\b|\bcream\s+base\b", re.IGNORECASE)
 _ER_RE = re.compile(r"\b(?:ER|XR|CR|SR|XL|LA|extended[\s-]+release|controlled[\s-]+release)\b")
-_PARTIAL_RE = re.compile(
-    r"(?:remaining\s+IMR\s+eligible\s+portion\s+of\s+the\s+original\s+request|the\s+original\s+request)"
-    r"\s*,\s*(?P<z>.+?)(?:\s+is)?\s*:?\s*(?:Upheld|Overturned)?\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
-_OUTCOME_TAIL_RE = re.compile(r"\s*:?\s*(?:Upheld|Overturned)\s*$", re.IGNORECASE)
+_PARTIAL_RE = re.compile(r"\boriginal\s+request\s*,", re.IGNORECASE)
+_TAIL_WORDS = ("upheld", "overturned")
+_MAX_CHARS = 2000   # an item title is a line or two; longer text is read up to this length
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,8 +158,15 @@ def _focus(text: str) -> str:
     """The part of the text that is the request (drops partial-certification preamble and outcome)."""
     m = _PARTIAL_RE.search(text)
     if m is not None:
-        text = m.group("z")
-    return _OUTCOME_TAIL_RE.sub("", text).strip()
+        text = text[m.end():]
+    text = text.strip()
+    for word in _TAIL_WORDS:  # "...: Upheld"
+        if text.lower().endswith(word):
+            text = text[: -len(word)].rstrip()
+    text = text.rstrip(": \t\n")
+    if m is not None and text.lower().endswith(" is"):   # "The remaining ... portion ..., Z is:"
+        text = text[:-3]
+    return text.strip()
 
 
 def _quantity(text: str) -> int | None:
@@ -185,7 +195,7 @@ def _days_supply(text: str) -> int | None:
     m = re.search(rf"\b({_COUNT_WORD})[\s-]*(day|week|month)s?['’]?\s*(?:supply|coverage|course)", text,
                   re.IGNORECASE)
     if not m:
-        m = re.search(rf"(?:\bfor|\bx|\bover|\bsupply\s+of|^|[,;]\s*|\s)\s*({_COUNT_WORD})[\s-]*"
+        m = re.search(rf"(?:\bfor\s+|\bx\s*|\bover\s+|\bsupply\s+of\s+|^\s*|[,;]\s*|(?<=\s))({_COUNT_WORD})[\s-]*"
                       r"(day|week|month)s?\b(?!\s*(?:ago|prior|before|after|post))", text, re.IGNORECASE)
         if m and re.search(r"\b(?:every|q)\s*$", text[: m.start(1)], re.IGNORECASE):
             m = None
@@ -401,6 +411,7 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     original = text if isinstance(text, str) else str(text)
     cat = catalog or default_catalog()
     body = _focus(original.replace("\u00a0", " ").replace("\ufffe", "-").replace("\u2010", "-"))
+    body = body[:_MAX_CHARS]
 
     matches = cat.find(body)
     service_hit = _SERVICE_RE.search(body)
@@ -441,6 +452,10 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     default_route = pinfo.route if pinfo else "oral"
     route, form = _route_and_form(body, product.route if product else None, product.form if product else None,
                                   default_route, bool(strengths_pct))
+    if route == "injection" and _SITE_RE.search(body):
+        # an injection into a joint, a trigger point or the spine is a procedure ("Depo-Medrol injection
+        # to the knee"), not a prescription
+        return ParsedRequest(text=original, kind="service", retrospective=retro)
 
     # class: explicit product class, compounded, topical class, else the ingredient class
     actives = [i for i in ingredients if not _is_partner(cat, i)]
@@ -457,7 +472,10 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     else:
         drug_class = pinfo.drug_class if pinfo else None
 
-    quantity = _quantity(body)
+    masked = body
+    for m in matches:   # "Tylenol #3" is a name, not a quantity
+        masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end:]
+    quantity = _quantity(masked)
     days = _days_supply(body)
     freq = _frequency(body)
     dose_units = _units_per_dose(body)

