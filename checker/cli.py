@@ -1,28 +1,33 @@
-"""The ``mtus`` command line: parses arguments and calls the library, nothing more."""
+"""The ``mtus`` command line: parses arguments and calls the library, nothing more.
+
+This module is the entry point and imports neither typer nor the library up front: a plain
+``mtus check CASE... [options]`` is parsed here with the standard library and run at once (typer
+converts arguments through pydantic, which would cost more than the check itself).  Everything else,
+including help, usage errors and any option this parser does not know, goes to the typer app in
+``checker.cli_app``, which defines every command (``check`` included) and prints the usage messages.
+``app``, ``rules_app``, ``RulesOption`` and ``CheckFormat`` can still be imported from here.
+"""
 
 from __future__ import annotations
 
 import sys
 from datetime import date
-from enum import Enum
 from pathlib import Path
-from typing import Annotated
-
-import typer
+from typing import Any
 
 from checker.errors import InputError, Problem
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Predict IMR outcomes from case facts and the MTUS, and explain every criterion.")
-rules_app = typer.Typer(no_args_is_help=True, help="Tools for rule authors: validate, test, docs, show.")
-app.add_typer(rules_app, name="rules")
+CHECK_FORMATS = ("text", "json", "markdown", "html")
+_TYPER_NAMES = ("app", "rules_app", "RulesOption", "CheckFormat", "check")
 
 
-class CheckFormat(str, Enum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    html = "html"
+def __getattr__(name: str) -> Any:
+    """The typer objects, defined in ``checker.cli_app`` (imported on first use)."""
+    if name in _TYPER_NAMES:
+        from checker import cli_app
+
+        return getattr(cli_app, name)
+    raise AttributeError(f"module 'checker.cli' has no attribute '{name}'")
 
 
 def _err(message: object) -> None:
@@ -38,22 +43,12 @@ def _as_of(value: str | None) -> date | None:
         raise InputError(Problem("--as-of", f"'{value}' is not a date (YYYY-MM-DD)")) from None
 
 
-RulesOption = Annotated[Path | None, typer.Option("--rules", help="Rules folder or file (default: bundled rules/).")]
-
-
-@app.command()
-def check(
-    cases: Annotated[list[Path], typer.Argument(help="Case files (.yaml or .json).")],
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on_deny: Annotated[bool, typer.Option("--fail-on-deny", help="Exit 1 if any is predicted upheld.")] = False,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Pick rules in force on this date (YYYY-MM-DD).")] = None,
-    rules: RulesOption = None,
-) -> None:
-    """Evaluate case files against the MTUS rules."""
+def run_check(cases: list[Path], fmt: str = "text", output: Path | None = None, fail_on_deny: bool = False,
+              as_of: str | None = None, rules: Path | None = None) -> int:
+    """``mtus check``: evaluate the case files, print or write the report; the exit code (0, 1 or 2)."""
     from checker.check import check_files
 
-    report = check_files(cases, format.value, rules_path=rules, as_of=_as_of(as_of))
+    report = check_files(cases, fmt, rules_path=rules, as_of=_as_of(as_of))
     for problem in report.problems:
         _err(problem)
     if output is not None:
@@ -63,18 +58,63 @@ def check(
     elif report.rendered:
         sys.stdout.write(report.rendered)
     if report.problems:
-        raise typer.Exit(2)
+        return 2
     if fail_on_deny and report.any_upheld:
-        raise typer.Exit(1)
+        return 1
+    return 0
 
 
-# Command groups live in their own modules; importing them registers their commands.
-from checker import cli_audit, cli_ingest, cli_rules  # noqa: E402, F401
+_CHECK_OPTIONS = {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output", "--as-of": "as_of",
+                  "--rules": "rules"}
+
+
+def plain_check(argv: list[str]) -> dict[str, Any] | None:
+    """The arguments of ``mtus check`` when ``argv`` is a plain, valid check invocation, else None.
+
+    Plain means: ``check``, then case paths and the options ``--format/-f``, ``--output/-o``,
+    ``--as-of``, ``--rules`` (as ``--opt value``, ``--opt=value`` or ``-fvalue``) and ``--fail-on-deny``,
+    each at most once, with a known format.  Anything else returns None so typer parses it and reports
+    usage errors in its own words.
+    """
+    if not argv or argv[0] != "check":
+        return None
+    args: dict[str, Any] = {"cases": []}
+    tokens = iter(argv[1:])
+    for token in tokens:
+        if token == "--fail-on-deny" and "fail_on_deny" not in args:
+            args["fail_on_deny"] = True
+            continue
+        if not token.startswith("-") or token == "-":
+            args["cases"].append(Path(token))
+            continue
+        name, eq, value = token.partition("=")
+        if not eq and token[:2] in ("-f", "-o") and len(token) > 2:
+            name, value, eq = token[:2], token[2:], "="
+        key = _CHECK_OPTIONS.get(name) if name.startswith("--") or len(name) == 2 else None
+        if key is None or key in args or (eq and name.startswith("-") and not name.startswith("--")
+                                          and token[2:3] == "="):
+            return None  # unknown or repeated option, "--", "-f=json": typer decides
+        if not eq:
+            value = next(tokens, None)
+            if value is None or value.startswith("-"):
+                return None
+        args[key] = value
+    if not args["cases"] or args.get("fmt", "text") not in CHECK_FORMATS:
+        return None
+    for key in ("output", "rules"):
+        if key in args:
+            args[key] = Path(args[key])
+    return args
 
 
 def main() -> None:
     """Console entry point: bad input is one line on stderr and exit code 2, never a traceback."""
     try:
+        plain = plain_check(sys.argv[1:])
+        if plain is not None:
+            sys.exit(run_check(**plain))
+        from checker.cli_app import app
+
         app()  # standalone: usage errors print one message and exit 2
     except InputError as exc:
         _err(exc)
