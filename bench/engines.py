@@ -409,27 +409,101 @@ def zen_graph(spec: Spec) -> dict:
 # Python floor: hand-written functions, and generated Python for the other rules.
 
 
-def muscle_relaxants(f: Facts) -> bool:
-    """Hand-written mtus.chronic-pain.muscle-relaxants: every criterion met (or not applicable)."""
-    if f.get("clinical.acute_exacerbation") is not True:
-        return False
+# The hand-written floor: what a programmer would write for one rule, reading the flat facts dict.  A criterion
+# allows "overturned" when it is met or does not apply; a fact that is absent (None) never meets a test.
+
+
+def _short_course(f: Facts) -> bool:
+    """Not long-term use, and both the weeks used so far and the weeks with this request at most 3."""
     weeks, total = f.get("request.weeks_of_use"), f.get("request.weeks_total")
-    if weeks is None or total is None or weeks > 3 or total > 3:
+    return f.get("request.long_term_use") is not True and weeks is not None and weeks <= 3 and \
+        total is not None and total <= 3
+
+
+def _prior_use_benefit(f: Facts) -> bool:
+    """Shared criterion: not applicable to a first prescription, else function and pain relief from prior use."""
+    if f.get("request.continuing") is False:
+        return True
+    percent = f.get("request.pain_relief_percent")
+    return f.get("request.functional_improvement") is True and (
+        f.get("request.pain_relief") is True or (percent is not None and percent >= 30))
+
+
+def _muscle_relaxant_common(f: Facts) -> bool:
+    """The criteria both editions share (the sedating-drug course is the short course, already required)."""
+    if not _short_course(f):
+        return False
+    days = f.get("request.days_requested")
+    if f.get("request.short_term_plan") is not True and (days is None or days > 21):
+        return False
+    if f.get("prior_treatment.nsaid_tried") is not True and f.get("prior_treatment.first_line_failed") is not True:
         return False
     drug = f.get("request.drug")
     if drug is None or drug == "carisoprodol":
         return False
-    if f.get("request.continuing") is False:  # prior-use-benefit does not apply to a first prescription
-        return True
-    if f.get("request.functional_improvement") is not True:
+    if drug == "baclofen":  # antispasticity indication
+        categories = f.get("diagnosis_categories")
+        if f.get("clinical.spasticity") is not True and (categories is None or "spasticity" not in categories):
+            return False
+    return _prior_use_benefit(f)
+
+
+def muscle_relaxants_2009(f: Facts) -> bool:
+    """mtus.chronic-pain.muscle-relaxants (CPMTG 2009)."""
+    return f.get("clinical.acute_exacerbation") is True and _muscle_relaxant_common(f)
+
+
+def muscle_relaxants_2016(f: Facts) -> bool:
+    """mtus.chronic-pain-2016.muscle-relaxants."""
+    acute = f.get("clinical.acute_exacerbation") is True or f.get("injury.phase") == "acute"
+    return acute and f.get("clinical.muscle_spasm") is True and _muscle_relaxant_common(f)
+
+
+def opioids_2009(f: Facts) -> bool:
+    """mtus.chronic-pain.opioids (CPMTG 2009, on-going management)."""
+    relief, function = f.get("request.pain_relief") is True, f.get("request.functional_improvement") is True
+    boilerplate = f.get("request.function_boilerplate_only") is True
+    if f.get("request.aberrant_behavior") is True or f.get("monitoring.uds_consistent") is False:
         return False
+    categories = f.get("diagnosis_categories")
+    if categories and "low_back_pain" in categories:  # chronic back pain: long-term use needs a reason
+        total = f.get("request.weeks_total")
+        if not ((total is not None and total <= 16) or f.get("pain.continual_injury_nociceptive") is True
+                or f.get("function.measured_improvement") is True):
+            return False
+    dose, drug = f.get("request.daily_dose_mg"), f.get("request.drug")
+    if dose is not None and drug in ("hydrocodone", None) and dose > 60:
+        return False
+    mme, apap = f.get("request.mme_per_day"), f.get("request.apap_mg_per_day")
+    if (mme is not None and mme > 120) or (apap is not None and apap > 4000):
+        return False
+    if f.get("working") is True:  # returned to work
+        return True
+    if f.get("request.weaning_plan") is True and not (function and relief):
+        return True
     percent = f.get("request.pain_relief_percent")
-    return f.get("request.pain_relief") is True or (percent is not None and percent >= 30)
+    if not (relief or (percent is not None and percent >= 30)) or not function or boilerplate:
+        return False
+    if not relief or f.get("request.adverse_effects_assessed") is not True or \
+            f.get("request.aberrant_behavior_assessed") is not True:
+        return False  # the 4 A's
+    if f.get("pain.assessment_complete") is not True or f.get("request.treatment_goals") is not True:
+        return False
+    measured, report = f.get("function.instrument_date"), f.get("report_date")
+    if f.get("function.measured_improvement") is not True and not (
+            measured is not None and report is not None and 0 <= (report - measured).days <= 183):
+        return False
+    if f.get("monitoring.urine_drug_screen") is not True and f.get("monitoring.pain_agreement") is not True and \
+            f.get("monitoring.cures_checked") is not True:
+        return False
+    return f.get("request.prn") is not True or f.get("request.prn_frequency_documented") is True
 
 
 # rule id -> (fingerprint of the logic it was written for, function).  A stale one is not used.
 HAND_WRITTEN: dict[str, tuple[str, Callable[[Facts], bool]]] = {
-    "mtus.chronic-pain.muscle-relaxants": ("42db8bc925a5", muscle_relaxants),
+    "mtus.chronic-pain.muscle-relaxants": ("6a04a018fd88", muscle_relaxants_2009),
+    "mtus.chronic-pain-2016.muscle-relaxants": ("6238ff536c6f", muscle_relaxants_2016),
+    "mtus.chronic-pain.opioids": ("53f9f2997c1d", opioids_2009),
 }
 
 
