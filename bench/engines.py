@@ -653,28 +653,37 @@ def zen_batch_engine(rule_specs: list[Spec], items: list[tuple[int, Facts]]) -> 
     return Engine("zen_batch", run, "zen-engine ZenEngine.evaluate_batch over all items")
 
 
-def timed(engine: Engine, n: int, repeat: int, budget: float) -> float:
-    """Median items per second over ``repeat`` runs (fewer once ``budget`` seconds are spent, at least one);
-    keeps the first run's predictions."""
-    rates: list[float] = []
-    spent = 0.0
-    while len(rates) < repeat and (not rates or spent < budget):
-        start = time.perf_counter()
-        results = engine.run()
-        elapsed = time.perf_counter() - start
-        spent += elapsed
-        rates.append(n / elapsed)
-        if len(rates) == 1:
-            engine.results = results
-    return statistics.median(rates)
+def time_engines(engines: list[Engine], n: int, repeat: int, budget: float) -> dict[str, float]:
+    """Median items per second of each engine over ``repeat`` rounds.
+
+    The engines take turns, one run each per round, so a change in the machine's load (other processes)
+    falls on all of them alike.  An engine whose runs have used ``budget`` seconds sits out the remaining
+    rounds (it always runs at least once).  Each engine keeps its first run's predictions.
+    """
+    rates: dict[str, list[float]] = {e.name: [] for e in engines}
+    spent = dict.fromkeys(rates, 0.0)
+    for _ in range(repeat):
+        for engine in engines:
+            if rates[engine.name] and spent[engine.name] >= budget:
+                continue
+            start = time.perf_counter()
+            results = engine.run()
+            elapsed = time.perf_counter() - start
+            spent[engine.name] += elapsed
+            rates[engine.name].append(n / elapsed)
+            if len(rates[engine.name]) == 1:
+                engine.results = results
+    return {name: statistics.median(r) for name, r in rates.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per engine; the median is reported")
-    parser.add_argument("--budget", type=float, default=5.0, help="seconds per engine after which no run is repeated")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (one run of each engine per round); "
+                        "the median is reported")
+    parser.add_argument("--budget", type=float, default=4.0,
+                        help="seconds an engine may spend before it sits out the remaining rounds")
     parser.add_argument("--rules", type=Path, default=None, help="rules folder (default: the bundled rules/)")
     parser.add_argument("--json", action="store_true", help="print only the JSON line (notes go to stderr)")
     parser.add_argument("--require-all", action="store_true", help="fail if an engine is not installed")
@@ -699,17 +708,16 @@ def main(argv: list[str] | None = None) -> int:
     done: list[Engine] = []
     for name, build in builders:
         try:
-            engine = build(rule_specs, items)
+            done.append(build(rule_specs, items))
         except ImportError as exc:
             if args.require_all:
                 say(f"error: {name} is not installed ({exc.name}); pip install zen-engine panzi-json-logic")
                 return 2
             say(f"note: {name} skipped: {exc.name} is not installed")
             rates[name] = None
-            continue
-        rates[name] = timed(engine, len(items), args.repeat, args.budget)
-        done.append(engine)
-        say(f"{name:10s} {rates[name]:>12,.0f} items/s   ({engine.note})")
+    rates.update(time_engines(done, len(items), args.repeat, args.budget))
+    for engine in done:
+        say(f"{engine.name:10s} {rates[engine.name]:>12,.0f} items/s   ({engine.note})")
 
     reference = done[0].results
     disagree = [(e.name, k) for e in done[1:] for k, (a, b) in enumerate(zip(reference, e.results, strict=True))

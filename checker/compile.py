@@ -207,12 +207,13 @@ def compile_template(text: str) -> Callable[[Facts], str]:
         constant.constant = text  # type: ignore[attr-defined]  # lets the engine skip the call
         return constant
 
+    # "used for {0} weeks": the literal text with its braces doubled and a numbered slot per field.
+    pattern = "".join(lit.replace("{", "{{").replace("}", "}}") + (f"{{{i}}}" if i < len(paths) else "")
+                      for i, lit in enumerate(literals))
+    fields = tuple(paths)
+
     def fill(f: Facts) -> str:
-        out = [literals[0]]
-        for path, literal in zip(paths, literals[1:], strict=True):
-            out.append(show(f.get(path)))
-            out.append(literal)
-        return "".join(out)
+        return pattern.format(*[show(f.get(p)) for p in fields])
     return fill
 
 

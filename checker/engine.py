@@ -94,8 +94,11 @@ def _explainer(criterion: Criterion, status: str) -> str | Callable[[Facts], str
     text = _DEFAULT_EXPLAIN[status].format(text=criterion.text.rstrip("."))
     if status == "not_applicable" or not criterion.paths:
         return text
-    shown = [(p, p.split(".")[-1].replace("_", " ")) for p in criterion.paths]
-    return lambda facts: f"{text} ({'; '.join(f'{label}: {show(facts.get(p))}' for p, label in shown)})"
+    # "Not met: <text> (weeks of use: {0}; weeks total: {1})", filled with str.format in one call.
+    labels = "; ".join(f"{p.split('.')[-1].replace('_', ' ')}: {{{i}}}" for i, p in enumerate(criterion.paths))
+    pattern = text.replace("{", "{{").replace("}", "}}") + f" ({labels})"
+    paths = tuple(criterion.paths)
+    return lambda facts: pattern.format(*[show(facts.get(p)) for p in paths])
 
 
 _VALUE = {"met": True, "not_met": False, "not_documented": None, "not_applicable": NA}
@@ -118,42 +121,65 @@ def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
     return out
 
 
-# One criterion ready to evaluate: (criterion, id, test, when, paths, explanation by value).
-_Step = tuple[Criterion, str, Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
+# One criterion ready to evaluate: (id, text, citation, test, when, paths, explanation by value).
+_Step = tuple[str, str, dict[str, str], Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
               tuple[str, ...], dict[Any, "str | Callable[[Facts], str]"]]
-_PLANS: dict[int, tuple[Rule, list[_Step]]] = {}
 
 
-def _plan(rule: Rule) -> list[_Step]:
-    """The rule's criteria ready to evaluate, built on first use and kept (keyed by the rule object)."""
-    cached = _PLANS.get(id(rule))
-    if cached is not None and cached[0] is rule:
-        return cached[1]
-    steps: list[_Step] = [(c, c.id, c.test, c.when, tuple(c.paths),
+@dataclass
+class _Plan:
+    """A rule ready to evaluate, built once: its criteria as tuples (no lookups left per item), and whether
+    its decision is a plain ``all`` of criterion ids, in which case every not-documented criterion is one
+    the decision depends on (no need to try the decision with each of them)."""
+
+    rule: Rule
+    steps: list[_Step]
+    flat_all: bool
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(rule: Rule) -> _Plan:
+    """The rule's plan, built on first use and kept (keyed by the rule object)."""
+    plan = _PLANS.get(id(rule))
+    if plan is not None and plan.rule is rule:
+        return plan
+    steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when, tuple(c.paths),
                            {value: _explainer(c, status) for status, value in _VALUE.items()})
                           for c in rule.criteria]
+    decision = rule.raw.get("decision")
+    flat_all = isinstance(decision, dict) and list(decision) == ["all"] and all(
+        isinstance(i, str) for i in decision["all"])
     if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
         _PLANS.clear()
-    _PLANS[id(rule)] = (rule, steps)
-    return steps
+    plan = _PLANS[id(rule)] = _Plan(rule, steps, flat_all)
+    return plan
 
 
 def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult], list[str], list[str]]:
     """Evaluate one rule on one item's facts: (predicted, criteria trace, to-document ids, not-met ids)."""
     results, values = [], {}
     get = facts.get
-    for criterion, cid, test, when, paths, explain in _plan(rule):
+    plan = _plan(rule)
+    for cid, text, citation, test, when, paths, explain in plan.steps:
         value = NA if when is not None and when(facts) is False else test(facts)
         values[cid] = value
         explanation = explain[value]
         if explanation.__class__ is not str:
             explanation = explanation(facts)
-        results.append(CriterionResult(cid, _STATUS_OF[value], criterion.text, criterion.citation, explanation,
+        results.append(CriterionResult(cid, _STATUS_OF[value], text, citation, explanation,
                                        {p: get(p) for p in paths}))
     decided = rule.decision(values)
     predicted = "overturned" if decided is True or decided is NA else "upheld"
     not_met = [i for i in rule.decision_ids if values.get(i) is False]
-    return predicted, results, _to_document(rule, values), not_met
+    if None not in values.values():  # the common case, checked without a loop in Python
+        to_document = []
+    elif plan.flat_all:
+        to_document = [i for i in rule.decision_ids if values.get(i) is None]
+    else:
+        to_document = _to_document(rule, values)
+    return predicted, results, to_document, not_met
 
 
 def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[ItemResult]:
