@@ -16,7 +16,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from checker.cli import RulesOption, _as_of, _err, app
+from checker.cli import _as_of, _err
+from checker.cli_app import RulesOption, app
 
 
 class _DefaultRunGroup(TyperGroup):
