@@ -121,20 +121,22 @@ def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
     return out
 
 
-# One criterion ready to evaluate: (id, text, citation, test, when, paths, explanation by value).
+# One criterion ready to evaluate: (id, text, citation, test, when, paths read (one path as a plain str),
+# explanation by value).
 _Step = tuple[str, str, dict[str, str], Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
-              tuple[str, ...], dict[Any, "str | Callable[[Facts], str]"]]
+              "str | tuple[str, ...]", dict[Any, "str | Callable[[Facts], str]"]]
 
 
 @dataclass
 class _Plan:
     """A rule ready to evaluate, built once: its criteria as tuples (no lookups left per item), and whether
-    its decision is a plain ``all`` of criterion ids, in which case every not-documented criterion is one
-    the decision depends on (no need to try the decision with each of them)."""
+    the rule is conjunctive: its decision is ``all`` of its criteria, in their order, as most MTUS rules are.
+    Then the decision is False at the first criterion not met, else unknown if one is not documented, and
+    every not-documented criterion is one to document: no need to evaluate the decision tree."""
 
     rule: Rule
     steps: list[_Step]
-    flat_all: bool
+    conjunctive: bool
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -145,40 +147,43 @@ def _plan(rule: Rule) -> _Plan:
     plan = _PLANS.get(id(rule))
     if plan is not None and plan.rule is rule:
         return plan
-    steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when, tuple(c.paths),
+    steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when,
+                           c.paths[0] if len(c.paths) == 1 else tuple(c.paths),
                            {value: _explainer(c, status) for status, value in _VALUE.items()})
                           for c in rule.criteria]
-    decision = rule.raw.get("decision")
-    flat_all = isinstance(decision, dict) and list(decision) == ["all"] and all(
-        isinstance(i, str) for i in decision["all"])
+    ids = [c.id for c in rule.criteria]
+    conjunctive = rule.raw.get("decision") == {"all": ids} and rule.decision_ids == ids
     if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
         _PLANS.clear()
-    plan = _PLANS[id(rule)] = _Plan(rule, steps, flat_all)
+    plan = _PLANS[id(rule)] = _Plan(rule, steps, conjunctive)
     return plan
 
 
 def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult], list[str], list[str]]:
     """Evaluate one rule on one item's facts: (predicted, criteria trace, to-document ids, not-met ids)."""
-    results, values = [], {}
+    results, values, not_met, unknown = [], {}, [], []
     get = facts.get
     plan = _plan(rule)
     for cid, text, citation, test, when, paths, explain in plan.steps:
         value = NA if when is not None and when(facts) is False else test(facts)
         values[cid] = value
+        if value is False:
+            not_met.append(cid)
+        elif value is None:
+            unknown.append(cid)
         explanation = explain[value]
         if explanation.__class__ is not str:
             explanation = explanation(facts)
-        results.append(CriterionResult(cid, _STATUS_OF[value], text, citation, explanation,
-                                       {p: get(p) for p in paths}))
-    decided = rule.decision(values)
-    predicted = "overturned" if decided is True or decided is NA else "upheld"
-    not_met = [i for i in rule.decision_ids if values.get(i) is False]
-    if None not in values.values():  # the common case, checked without a loop in Python
-        to_document = []
-    elif plan.flat_all:
-        to_document = [i for i in rule.decision_ids if values.get(i) is None]
+        read = {paths: get(paths)} if paths.__class__ is str else {p: get(p) for p in paths}
+        results.append(CriterionResult(cid, _STATUS_OF[value], text, citation, explanation, read))
+    if plan.conjunctive:
+        decided = False if not_met else None if unknown else rule.decision(values)
+        to_document = unknown
     else:
-        to_document = _to_document(rule, values)
+        decided = rule.decision(values)
+        not_met = [i for i in rule.decision_ids if values.get(i) is False]
+        to_document = _to_document(rule, values) if unknown else []
+    predicted = "overturned" if decided is True or decided is NA else "upheld"
     return predicted, results, to_document, not_met
 
 
