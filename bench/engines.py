@@ -58,6 +58,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from checker.compile import NA  # noqa: E402
 from checker.engine import evaluate_item  # noqa: E402
 from checker.rules import Rule, RuleSet, load_rules  # noqa: E402
 from checker.vocabulary import vocabulary  # noqa: E402
@@ -606,6 +607,21 @@ def mtus_engine(rule_specs: list[Spec], items: list[tuple[int, Facts]]) -> Engin
     return Engine("mtus", run, "evaluate_item: full trace with explanations")
 
 
+def mtus_outcome_engine(rule_specs: list[Spec], items: list[tuple[int, Facts]]) -> Engine:
+    """mtus-checker's compiled tests and decision without the trace (for scale, not a competitor)."""
+    rules = [[(c.id, c.test, c.when) for c in s.rule.criteria] for s in rule_specs]
+    work = [(rules[i], rule_specs[i].rule.decision, f) for i, f in items]
+
+    def run() -> list[bool]:
+        out = []
+        for criteria, decision, facts in work:
+            decided = decision({cid: NA if when is not None and when(facts) is False else test(facts)
+                                for cid, test, when in criteria})
+            out.append(decided is True or decided is NA)
+        return out
+    return Engine("mtus_outcome", run, "compiled criteria tests + decision, no trace")
+
+
 def python_engine(rule_specs: list[Spec], items: list[tuple[int, Facts]]) -> Engine:
     made = [python_rule(s) for s in rule_specs]
     work = [(made[i][0], f) for i, f in items]
@@ -676,6 +692,19 @@ def time_engines(engines: list[Engine], n: int, repeat: int, budget: float) -> d
     return {name: statistics.median(r) for name, r in rates.items()}
 
 
+def hand_written_only(rule_specs: list[Spec], items: list[tuple[int, Facts]], repeat: int,
+                      budget: float) -> dict[str, Any] | None:
+    """mtus against the hand-written functions alone, on the items of the rules that have a current one."""
+    current = [s for s in rule_specs if python_rule(s)[1] == "hand-written"]
+    if not current:
+        return None
+    index = {id(s): k for k, s in enumerate(current)}
+    subset = [(index[id(rule_specs[i])], f) for i, f in items if id(rule_specs[i]) in index]
+    rates = time_engines([mtus_engine(current, subset), python_engine(current, subset)], len(subset), repeat, budget)
+    return {"rules": [s.rule.id for s in current], "items": len(subset), "mtus": round(rates["mtus"]),
+            "python": round(rates["python"]), "python_vs_mtus": round(rates["python"] / rates["mtus"], 2)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=20000)
@@ -703,7 +732,7 @@ def main(argv: list[str] | None = None) -> int:
 
     builders: list[tuple[str, Callable[..., Engine]]] = [
         ("mtus", mtus_engine), ("python", python_engine), ("jsonlogic", jsonlogic_engine), ("zen", zen_engine),
-        ("zen_batch", zen_batch_engine)]
+        ("zen_batch", zen_batch_engine), ("mtus_outcome", mtus_outcome_engine)]
     rates: dict[str, float | None] = {}
     done: list[Engine] = []
     for name, build in builders:
@@ -727,13 +756,22 @@ def main(argv: list[str] | None = None) -> int:
         say(f"DISAGREE {name} vs mtus on item {k} ({rule_specs[index].rule.id}): "
             f"mtus={reference[k]} {name}={not reference[k]} facts={facts}")
     mtus = rates["mtus"] or 0.0
-    ratios = {f"mtus_over_{k}": round(mtus / v, 2) for k, v in rates.items() if v and k != "mtus"}
+    ratios = {k: round(v, 2) for k, v in {
+        "mtus_vs_jsonlogic": mtus / rates["jsonlogic"] if rates.get("jsonlogic") else None,
+        "mtus_vs_zen": mtus / rates["zen"] if rates.get("zen") else None,
+        "python_vs_mtus": rates["python"] / mtus if rates.get("python") and mtus else None}.items() if v}
+    targets = {"mtus_at_least_jsonlogic": ratios.get("mtus_vs_jsonlogic", 0) >= 1,
+               "mtus_at_least_10x_zen": ratios.get("mtus_vs_zen", 0) >= 10,
+               "mtus_within_5x_python": 0 < ratios.get("python_vs_mtus", 99) <= 5}
+    extra: dict[str, Any] = {name: round(rate) for name, rate in rates.items() if name not in ENGINES and rate}
+    extra["hand_written"] = hand_written_only(rule_specs, items, args.repeat, args.budget)
     overturned = sum(reference)
-    say(f"{len(rule_specs)} rules, {len(items)} items, {overturned} predicted overturned; ratios {ratios}")
+    say(f"{len(rule_specs)} rules, {len(items)} items, {overturned} predicted overturned; ratios {ratios}; "
+        f"hand-written rules only: {extra['hand_written']}")
     summary = {"items": len(items), "agree": not disagree,
                "engines": {k: (round(rates[k]) if rates.get(k) else None) for k in ENGINES},
-               "extra": {"zen_batch": round(rates["zen_batch"]) if rates.get("zen_batch") else None},
-               "ratios": ratios, "rules": len(rule_specs), "overturned": overturned, "repeat": args.repeat}
+               "ratios": ratios, "targets": targets, "extra": extra, "rules": len(rule_specs),
+               "overturned": overturned, "repeat": args.repeat}
     print(json.dumps(summary))
     return 0 if not disagree else 1
 
