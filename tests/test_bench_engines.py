@@ -59,7 +59,8 @@ def _agree(rules_path: Path | None, n: int) -> None:
     items = engines.make_items(specs, n, seed=3)
     expected = [evaluate_item(specs[i].rule, facts)[0] == "overturned" for i, facts in items]
     assert any(expected) and not all(expected)
-    builders = [engines.python_engine, engines.jsonlogic_engine, engines.zen_engine, engines.zen_batch_engine]
+    builders = [engines.python_engine, engines.mtus_outcome_engine, engines.jsonlogic_engine, engines.zen_engine,
+                engines.zen_batch_engine]
     for build in builders:
         try:
             engine = build(specs, items)
@@ -104,3 +105,17 @@ def test_zen_graph_is_a_valid_decision() -> None:
     ruleset, _ = load_rules(strict=False)
     for spec in engines.specs(ruleset):
         zen.ZenEngine().create_decision(json.dumps(engines.zen_graph(spec))).validate()
+
+
+def test_a_missing_engine_is_skipped_with_a_note_unless_all_are_required(monkeypatch: pytest.MonkeyPatch,
+                                                                         capsys: pytest.CaptureFixture) -> None:
+    import json
+
+    monkeypatch.setitem(sys.modules, "zen", None)  # import zen raises ImportError
+    assert engines.main(["--items", "200", "--repeat", "1", "--json"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out.strip().splitlines()[-1])
+    assert summary["agree"] is True and summary["items"] == 200
+    assert summary["engines"]["zen"] is None and summary["engines"]["mtus"] > 0
+    assert "zen skipped" in captured.err
+    assert engines.main(["--items", "50", "--repeat", "1", "--json", "--require-all"]) == 2
