@@ -4,7 +4,9 @@ Usage: ``python bench/cold_start.py [--runs N] [--case FILE] [--format json] [--
 
 Each run is a new process (``subprocess``), so every run pays the interpreter start, the imports,
 loading the rules (from the on-disk cache after the first run; ``--no-cache`` turns it off) and the
-drug catalog, evaluating the case and rendering it.  So that the figure can be read on a busy or slow
+drug catalog, evaluating the case and rendering it.  With ``PYTHONDONTWRITEBYTECODE`` set (as in some
+sandboxes) the package's modules are compiled from source on every run; ``--bytecode`` measures the
+usual installed case, with ``.pyc`` files written once and reused.  So that the figure can be read on a busy or slow
 machine, the same number of runs of ``python -c pass`` (the interpreter alone) are interleaved with
 them, and the child processes' CPU time (user + system) is reported beside the wall time.
 
@@ -52,12 +54,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="json")
     parser.add_argument("--no-cache", action="store_true", help="run with MTUS_CACHE=0 (parse the rules every time)")
     parser.add_argument("--module", action="store_true", help="run `python -m checker` instead of the `mtus` script")
+    parser.add_argument("--bytecode", action="store_true",
+                        help="let the runs write and reuse .pyc files even if PYTHONDONTWRITEBYTECODE is set "
+                             "(as an installed package does); otherwise the environment decides")
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
     args = parser.parse_args(argv)
 
     env = dict(os.environ)
     if args.no_cache:
         env["MTUS_CACHE"] = "0"
+    if args.bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
     script = shutil.which("mtus")
     base = [sys.executable, "-m", "checker"] if args.module or script is None else [script]
     check = [*base, "check", str(args.case), "-f", args.format]
@@ -75,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     summary = {
         "runs": args.runs, "command": " ".join(Path(c).name if i == 0 else c for i, c in enumerate(check)),
-        "cache": not args.no_cache,
+        "cache": not args.no_cache, "bytecode_cached": not env.get("PYTHONDONTWRITEBYTECODE"),
         "check_wall_s": round(statistics.median(walls), 3), "check_cpu_s": round(statistics.median(cpus), 3),
         "check_wall_min_s": round(min(walls), 3),
         "python_wall_s": round(statistics.median(bare_walls), 3),
