@@ -211,6 +211,9 @@ def compile_template(text: str) -> Callable[[Facts], str]:
     pattern = "".join(lit.replace("{", "{{").replace("}", "}}") + (f"{{{i}}}" if i < len(paths) else "")
                       for i, lit in enumerate(literals))
     fields = tuple(paths)
+    if len(fields) == 1:  # the usual case: no list to build
+        (field,) = fields
+        return lambda f: pattern.format(show(f.get(field)))
 
     def fill(f: Facts) -> str:
         return pattern.format(*[show(f.get(p)) for p in fields])

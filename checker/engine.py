@@ -14,7 +14,6 @@ from checker.requests import parse_request
 from checker.rules import Criterion, Rule, RuleSet
 
 _STATUS = {True: "met", False: "not_met", None: "not_documented"}
-_STATUS_OF = {**_STATUS, NA: "not_applicable"}
 _DEFAULT_EXPLAIN = {
     "met": "Met: {text}.",
     "not_met": "Not met: {text}.",
@@ -98,6 +97,9 @@ def _explainer(criterion: Criterion, status: str) -> str | Callable[[Facts], str
     labels = "; ".join(f"{p.split('.')[-1].replace('_', ' ')}: {{{i}}}" for i, p in enumerate(criterion.paths))
     pattern = text.replace("{", "{{").replace("}", "}}") + f" ({labels})"
     paths = tuple(criterion.paths)
+    if len(paths) == 1:
+        (path,) = paths
+        return lambda facts: pattern.format(show(facts.get(path)))
     return lambda facts: pattern.format(*[show(facts.get(p)) for p in paths])
 
 
@@ -122,9 +124,9 @@ def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
 
 
 # One criterion ready to evaluate: (id, text, citation, test, when, paths read (one path as a plain str),
-# explanation by value).
+# {value: (status, explanation)}), the explanation a string or a function of the facts.
 _Step = tuple[str, str, dict[str, str], Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
-              "str | tuple[str, ...]", dict[Any, "str | Callable[[Facts], str]"]]
+              "str | tuple[str, ...]", dict[Any, tuple[str, "str | Callable[[Facts], str]"]]]
 
 
 @dataclass
@@ -149,7 +151,7 @@ def _plan(rule: Rule) -> _Plan:
         return plan
     steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when,
                            c.paths[0] if len(c.paths) == 1 else tuple(c.paths),
-                           {value: _explainer(c, status) for status, value in _VALUE.items()})
+                           {value: (status, _explainer(c, status)) for status, value in _VALUE.items()})
                           for c in rule.criteria]
     ids = [c.id for c in rule.criteria]
     conjunctive = rule.raw.get("decision") == {"all": ids} and rule.decision_ids == ids
@@ -164,18 +166,18 @@ def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult],
     results, values, not_met, unknown = [], {}, [], []
     get = facts.get
     plan = _plan(rule)
-    for cid, text, citation, test, when, paths, explain in plan.steps:
+    for cid, text, citation, test, when, paths, outcome in plan.steps:
         value = NA if when is not None and when(facts) is False else test(facts)
         values[cid] = value
         if value is False:
             not_met.append(cid)
         elif value is None:
             unknown.append(cid)
-        explanation = explain[value]
+        status, explanation = outcome[value]
         if explanation.__class__ is not str:
             explanation = explanation(facts)
         read = {paths: get(paths)} if paths.__class__ is str else {p: get(p) for p in paths}
-        results.append(CriterionResult(cid, _STATUS_OF[value], text, citation, explanation, read))
+        results.append(CriterionResult(cid, status, text, citation, explanation, read))
     if plan.conjunctive:
         decided = False if not_met else None if unknown else rule.decision(values)
         to_document = unknown
