@@ -2,11 +2,12 @@
 
 An entry holds a rule file's data and positions, written only once the file has passed the rule
 schema.  Its key is a SHA-256 of the file's bytes and of everything that could change the result:
-the Python version (marshal format), the checker's version and the bytes of the parsing and
-validating code and of the rule schema.  So a hit returns exactly what parsing would, and any change
-misses.  Entries live in ``$XDG_CACHE_HOME/mtus-checker`` (default ``~/.cache/mtus-checker``); set
-``MTUS_CACHE=0`` to turn the cache off.  A missing, unreadable or corrupt entry is a miss, and a cache
-directory that cannot be written is silently skipped: the cache never changes a result.
+the Python version (marshal format), the checker's and PyYAML's versions and the bytes of the parsing
+and validating code and of the rule schema (not jsonschema's version: the schema is plain draft
+2020-12).  So a hit returns exactly what parsing would, and any change misses.  Entries live in
+``$XDG_CACHE_HOME/mtus-checker`` (default ``~/.cache/mtus-checker``); set ``MTUS_CACHE=0`` to turn
+the cache off.  A missing, unreadable or corrupt entry is a miss, and a cache directory that cannot
+be written is silently skipped: the cache never changes a result.
 """
 
 from __future__ import annotations
@@ -41,7 +42,10 @@ def enabled() -> bool:
 
 @lru_cache(maxsize=1)
 def _code_digest() -> bytes:
-    digest = hashlib.sha256(f"{_FORMAT}\0{__version__}\0{sys.version_info[:2]}".encode())
+    import yaml  # already loaded by the rules and the drug catalog: its version costs nothing
+
+    versions = f"{_FORMAT}\0{__version__}\0{sys.version_info[:2]}\0{yaml.__version__}\0{yaml.__with_libyaml__}"
+    digest = hashlib.sha256(versions.encode())
     for name in _CODE:
         try:
             digest.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes())
