@@ -197,8 +197,28 @@ def show(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+_OPTIONAL = re.compile(r"\[([^\[\]]*\{[a-z_][a-z0-9_.]*\}[^\[\]]*)\]")
+
+
 def compile_template(text: str) -> Callable[[Facts], str]:
-    """Compile "used for {request.weeks_of_use} weeks" into a function filling in the facts."""
+    """Compile "used for {request.weeks_of_use} weeks" into a function filling in the facts.
+
+    A part in square brackets that names facts, "Relief is documented[ ({pain.with_medication} with it)].",
+    is left out when any fact it names is not documented.
+    """
+    pieces = _OPTIONAL.split(text)
+    if len(pieces) == 1:
+        return _compile_fields(text)
+    parts = [_compile_fields(p) for p in pieces]
+    optional = [tuple(_FIELD.findall(p)) if i % 2 else () for i, p in enumerate(pieces)]
+
+    def fill(f: Facts) -> str:
+        return "".join(part(f) for part, needs in zip(parts, optional, strict=True)
+                       if all(f.get(n) is not None for n in needs))
+    return fill
+
+
+def _compile_fields(text: str) -> Callable[[Facts], str]:
     parts = _FIELD.split(text)
     literals, paths = parts[0::2], parts[1::2]
     if not paths:

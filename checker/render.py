@@ -32,6 +32,18 @@ def citation_text(c: dict[str, str]) -> str:
     return ", ".join(p for p in parts if p)
 
 
+PROVENANCE = {"PUB": "checked against the published MTUS", "SEED": "as quoted in an IMR decision",
+              "LETTERS": "as quoted in IMR decisions", "RECALL": "recalled wording, not yet checked against the MTUS"}
+
+
+def quote_text(c: dict[str, str]) -> str:
+    """The quote with how far it has been checked, or "" when the criterion has none."""
+    if not c.get("quote"):
+        return ""
+    note = PROVENANCE.get(c.get("provenance", ""))
+    return f'"{c["quote"]}"' + (f" ({note})" if note else "")
+
+
 def to_document(results: Iterable[CaseResults], ruleset: RuleSet, errors: list[str] | None = None) -> dict[str, Any]:
     """The ``mtus check --format json`` document."""
     doc: dict[str, Any] = {"ruleset": ruleset.provenance, "cases": [
@@ -70,7 +82,7 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
                 line.append(f"\n{c.explanation}")
                 line.append(f"\n{citation_text(c.citation)}", style="cyan")
                 if c.citation.get("quote"):
-                    line.append(f": \"{c.citation['quote']}\"", style="dim")
+                    line.append(": " + quote_text(c.citation), style="dim")
                 body.add_row(Text(MARK[c.status], style=STYLE[c.status]), line)
             if item.to_document:
                 body.add_row("", Text("To document:", style="bold yellow"))
@@ -107,7 +119,7 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
                 for c in item.criteria:
                     cite = citation_text(c.citation)
                     if c.citation.get("quote"):
-                        cite += f': "{c.citation["quote"]}"'
+                        cite += ": " + quote_text(c.citation)
                     cells = [MARK[c.status], _md(c.text), WORD[c.status], _md(c.explanation), _md(cite)]
                     out.append("| " + " | ".join(cells) + " |")
                 out.append("")
@@ -156,7 +168,7 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             if item.criteria:
                 out.append("<table><tr><th></th><th>Criterion</th><th>Status</th><th>Why</th></tr>")
                 for c in item.criteria:
-                    quote = f": “{e(c.citation['quote'])}”" if c.citation.get("quote") else ""
+                    quote = f": {e(quote_text(c.citation))}" if c.citation.get("quote") else ""
                     out.append(f"<tr><td class={c.status}>{MARK[c.status]}</td><td>{e(c.text)}"
                                f"<div class=cite>{e(citation_text(c.citation))}{quote}</div></td>"
                                f"<td class={c.status}>{WORD[c.status]}</td><td>{e(c.explanation)}</td></tr>")

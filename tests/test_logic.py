@@ -98,3 +98,10 @@ def test_templates_fill_values_and_say_not_documented():
     text = fill({"request.weeks_of_use": 16.0, "request.first_noted": date(2015, 2, 26), "x": True})
     assert text == "used for at least 16 weeks since 02/26/2015; yes"
     assert fill({}) == "used for at least not documented weeks since not documented; not documented"
+
+
+def test_template_optional_parts_drop_when_a_fact_they_name_is_not_documented():
+    fill = compile_template("Relief is documented[ (pain {a} without, {b} with medication)]; since {c}.")
+    assert fill({"a": 10, "b": 7.5, "c": date(2015, 2, 26)}) == \
+        "Relief is documented (pain 10 without, 7.5 with medication); since 02/26/2015."
+    assert fill({"a": 10}) == "Relief is documented; since not documented."
