@@ -47,6 +47,9 @@ def test_yaml_stream_one_document_per_case():
     assert run.returncode == 0, run.stderr
     docs = list(yaml.safe_load_all(run.stdout))
     assert [d["case_id"] for d in docs] == ["CM16-0230651", SEED.stem]
+    yaml_events = yaml.parse(run.stdout)
+    assert not any(isinstance(e, yaml.AliasEvent) or getattr(e, "anchor", None) for e in yaml_events), \
+        "cases are written for people to edit: no YAML anchors or aliases"
 
 
 @needs_shared

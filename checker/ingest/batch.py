@@ -31,7 +31,10 @@ class IngestResult:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block-style YAML that keeps key order and wraps nothing."""
+    """Block-style YAML that keeps key order, wraps nothing and writes no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
