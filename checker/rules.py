@@ -333,12 +333,19 @@ def load_library(path: str | Path | None = None) -> Library:
     shared: dict[str, tuple[dict, _Source, tuple]] = {}
     for src in sources:
         if "id" not in src.data:
+            check = _Checker(src.file, src.positions)
             for i, crit in enumerate(src.data.get("criteria", [])):
-                if "id" in crit:
-                    if crit["id"] in shared:
-                        _Checker(src.file, src.positions).add(("criteria", i, "id"),
-                                                              f"duplicate shared criterion id '{crit['id']}'")
-                    shared[crit["id"]] = (crit, src, ("criteria", i))
+                if "id" not in crit:
+                    continue
+                if crit["id"] in shared:  # the first definition stays the one `use:` means
+                    _, first, first_path = shared[crit["id"]]
+                    line = (first.positions.find((*first_path, "id")) or ("?",))[0]
+                    at = f"line {line}" if first is src else f"{first.file}:{line}"
+                    check.add(("criteria", i, "id"), f"duplicate shared criterion id '{crit['id']}'",
+                              f"first defined at {at}")
+                    continue
+                shared[crit["id"]] = (crit, src, ("criteria", i))
+            problems.extend(check.problems)
     rules: list[Rule] = []
     seen_ids: dict[str, tuple[str, int | str]] = {}
     for src in sources:
