@@ -118,8 +118,10 @@ class RuleSet:
         for candidates in (self.by_drug.get(drug, []), self.by_class.get(cls, [])):
             in_force = [r for r in candidates if r.in_force(on)]
             if not in_force and on is not None and candidates:
-                # No edition in force on the date (e.g. before the earliest edition): use the earliest.
-                in_force = sorted(candidates, key=lambda r: r.effective_from or date.min)[:1]
+                # No edition in force on the date (e.g. before the earliest edition): use the earliest,
+                # all its rules (an edition may have several for a class, told apart by their guards).
+                earliest = min(r.effective_from or date.min for r in candidates)
+                in_force = [r for r in candidates if (r.effective_from or date.min) == earliest]
             guarded = [r for r in in_force if r.when is not None and r.when(facts) is True]
             plain = [r for r in in_force if r.when is None]
             if guarded or plain:

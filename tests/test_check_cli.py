@@ -110,3 +110,13 @@ def test_never_overwrites_an_input(tmp_path):
     run = mtus("check", case, "-f", "html", "-o", case)
     assert run.returncode == 2 and "refusing to overwrite an input file" in run.stderr
     assert case.read_text() == before
+
+
+def test_a_date_before_every_edition_uses_the_earliest_edition_for_every_class():
+    # Before 2009-07-18 no edition is in force: each item gets its earliest edition's rule. The 2009
+    # opioid edition has two rules (initiating, guarded, and on-going); the on-going one applies here.
+    run = mtus("check", SEED, "--format", "json", "--as-of", "2008-01-01")
+    assert run.returncode == 0, run.stderr
+    norco, flexeril = json.loads(run.stdout)["cases"][0]["items"]
+    assert flexeril["rule"] == "mtus.chronic-pain.muscle-relaxants"
+    assert norco["rule"] == "mtus.chronic-pain.opioids" and norco["predicted"] == "overturned"
