@@ -85,6 +85,9 @@ _SITE_RE = re.compile(
 _COMPOUND_RE = re.compile(r"\bcompound(?:ed)?\b|\bcream\s+base\b", re.IGNORECASE)
 _ER_RE = re.compile(r"\b(?:ER|XR|CR|SR|XL|LA|extended[\s-]+release|controlled[\s-]+release)\b")
 _PARTIAL_RE = re.compile(r"\boriginal\s+request\s*,", re.IGNORECASE)
+# Units that hold many doses: "#1 box" of patches, "1 tube" of gel is a package count, not a dose count.
+_PACKAGE_UNITS = r"box(?:es)?|tubes?|bottles?|jars?|kits?|containers?|cartons?|packages?|canisters?"
+_PACKAGE_SINGULAR = {"boxes": "box"}
 _TAIL_WORDS = ("upheld", "overturned")
 _MAX_CHARS = 2000   # an item title is a line or two; longer text is read up to this length
 
@@ -123,12 +126,17 @@ class ParsedRequest:
     # extensions
     strengths_pct: dict[str, float] = field(default_factory=dict)   # topical strengths ("1.3%")
     extended_release: bool = False                                   # ER/XR/CR products or words
+    package_unit: str | None = None   # the quantity counts packages ("#1 box", "1 tube"), not doses
 
     def days_covered(self) -> int | None:
-        """Days the request covers: days_supply, else quantity / units_per_day when both are known."""
+        """Days the request covers: days_supply, else quantity / units_per_day when both are known.
+
+        A quantity of packages ("#1 box" of patches, "1 tube" of gel) says nothing about how many days
+        it lasts: only a stated days' supply gives the days then.
+        """
         if self.days_supply is not None:
             return self.days_supply
-        if self.quantity is not None and self.units_per_day:
+        if self.quantity is not None and self.units_per_day and self.package_unit is None:
             return max(1, round(self.quantity / self.units_per_day))
         return None
 
@@ -169,13 +177,16 @@ def _focus(text: str) -> str:
     return text.strip()
 
 
-def _quantity(text: str) -> int | None:
+def _quantity(text: str) -> tuple[int | None, str | None]:
+    """The quantity requested, and the package unit when it counts packages ("#1 box") not doses."""
     pats = [
         rf"#\s*({_NUM})",
         rf"\bqty\b\.?\s*[:#]?\s*#?\s*({_NUM})",
         rf"\bquantity\b\s*(?:of\s*)?[:#]?\s*({_NUM})",
+        # a dose in a sig is not a quantity: "1 tab PO", "1 tab before the exam"
         rf"\b({_NUM})\s*(?:tablets?|tabs?|capsules?|caps?|patch(?:es)?|pills?|count)\b(?!\s*(?:po|by|orally|"
-        r"every|q\b|daily|bid|tid|qid|twice|once|three|four|per|a\s+day))",
+        r"every|q\b|daily|bid|tid|qid|twice|once|three|four|per|a\s+day|before|after|prior))",
+        rf"\b({_NUM_WORD})\s*(?=(?:{_PACKAGE_UNITS})\b)",
         rf"\(\s*({_NUM})\s*\)",
         rf"\b(?:x|times)\s*({_NUM})\b(?!\s*(?:refills?|days?|weeks?|months?))",
     ]
@@ -184,8 +195,14 @@ def _quantity(text: str) -> int | None:
         if m:
             q = _int(_num(m.group(1)))
             if q is not None:
-                return q
-    return None
+                unit = re.match(rf"\s*({_PACKAGE_UNITS})\b", text[m.end():], re.IGNORECASE)
+                return q, (_package_name(unit.group(1)) if unit else None)
+    return None, None
+
+
+def _package_name(word: str) -> str:
+    word = word.lower()
+    return _PACKAGE_SINGULAR.get(word, word[:-1] if word.endswith("s") else word)
 
 
 def _days_supply(text: str) -> int | None:
@@ -195,7 +212,8 @@ def _days_supply(text: str) -> int | None:
     m = re.search(rf"\b({_COUNT_WORD})[\s-]*(day|week|month)s?['’]?\s*(?:supply|coverage|course)", text,
                   re.IGNORECASE)
     if not m:
-        m = re.search(rf"(?:\bfor\s+|\bx\s*|\bover\s+|\bsupply\s+of\s+|^\s*|[,;]\s*|(?<=\s))({_COUNT_WORD})[\s-]*"
+        m = re.search(rf"(?:\bfor\s+|\bx\s*|\bover\s+|\bsupply\s+of\s+|^\s*|[,;(]\s*|#\s*{_NUM}\s*/\s*|(?<=\s))"
+                      rf"({_COUNT_WORD})[\s-]*"
                       r"(day|week|month)s?\b(?!\s*(?:ago|prior|before|after|post))", text, re.IGNORECASE)
         if m and re.search(r"\b(?:every|q)\s*$", text[: m.start(1)], re.IGNORECASE):
             m = None
@@ -426,7 +444,7 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     if not matches:
         if looks_like_med:
             return ParsedRequest(text=original, kind="drug", retrospective=retro, unknown_drug=True,
-                                 quantity=_quantity(body), days_supply=_days_supply(body),
+                                 quantity=_quantity(body)[0], days_supply=_days_supply(body),
                                  refills=_refills(body), prn=bool(_PRN_RE.search(body)),
                                  strength_text=chunks_any[0].text if chunks_any else None)
         return ParsedRequest(text=original, kind="service", retrospective=retro)
@@ -475,14 +493,14 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     masked = body
     for m in matches:   # "Tylenol #3" is a name, not a quantity
         masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end:]
-    quantity = _quantity(masked)
+    quantity, package_unit = _quantity(masked)
     days = _days_supply(body)
     freq = _frequency(body)
     dose_units = _units_per_dose(body)
     units_per_day: float | None = None
     if freq is not None:
         units_per_day = freq * (dose_units or 1.0)
-    elif quantity and days:
+    elif quantity and days and package_unit is None:   # "#120 for 30 days": 4 a day; "1 box for 30 days": ?
         units_per_day = quantity / days
     strength_mg = strengths_mg.get(principal)
 
@@ -523,4 +541,5 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
         daily_dose_mg=daily_dose, mme_per_day=mme, apap_mg_per_day=apap, sedating=sedating,
         unknown_drug=False, strengths_pct=strengths_pct,
         extended_release=any(m.entry.extended_release for m in matches) or bool(_ER_RE.search(body)),
+        package_unit=package_unit,
     )

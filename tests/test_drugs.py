@@ -131,3 +131,29 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load_catalog(tmp_path / "nope.yaml")
     assert "no such file" in str(err.value)
+
+
+@pytest.mark.parametrize("name, generic, drug_class", [
+    ("Ketaprofen", "ketoprofen", "nsaid"), ("Ketoprophen", "ketoprofen", "nsaid"),
+    ("Seroquel", "quetiapine", "other"), ("quetiapine", "quetiapine", "other"),
+    ("ophenadrine", "orphenadrine", "muscle_relaxant"), ("Banflex", "orphenadrine", "muscle_relaxant"),
+    ("methylpredniosone", "methylprednisolone", "other"),
+    ("Atenolol", "atenolol", "other"), ("metoprolol", "metoprolol", "other"), ("lisinopril", "lisinopril", "other"),
+    ("atorvastatin", "atorvastatin", "other"), ("lovastatin", "lovastatin", "other"),
+    ("metformin", "metformin", "other"), ("Amoxicillin", "amoxicillin", "other"),
+    ("Methotrexate", "methotrexate", "other"),
+])
+def test_drugs_from_letters_medication_lists(name: str, generic: str, drug_class: str) -> None:
+    cat = default_catalog()
+    entry = cat.lookup(name)
+    assert entry is not None, name
+    assert entry.principal == generic
+    assert cat.ingredient(generic).drug_class == drug_class  # type: ignore[union-attr]
+
+
+def test_medication_list_sentences_name_every_drug() -> None:
+    found = [m.entry.principal for m in default_catalog().find(
+        "Medications have included Norco, Topamax, Norflex, Flector patch, Lorazepam, Seroquel, Sonata, Doxepin. "
+        "Relevant medications included Norco, Ketaprofen, and cyclobenzaprine.")]
+    assert found == ["hydrocodone", "topiramate", "orphenadrine", "diclofenac", "lorazepam", "quetiapine",
+                     "zaleplon", "doxepin", "hydrocodone", "ketoprofen", "cyclobenzaprine"]

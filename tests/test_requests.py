@@ -292,3 +292,82 @@ def test_transdermal_opioid_patches() -> None:
         "fentanyl", "transdermal", "patch", 120)
     butrans = parse_request("Butrans 10mcg/hr patch #4")
     assert (butrans.drug, butrans.drug_class, butrans.mme_per_day) == ("buprenorphine", "opioid", None)
+
+
+# --- package units, days' supply, doses in a sig, misread strengths ------------------------------
+
+@pytest.mark.parametrize("text, qty, unit", [
+    ("Lidoderm 5% patches #1 box", 1, "box"),
+    ("Lidoderm patch, 12 hours on 12 hours off to affected area, #1 box with 1 refill, DOS: 11/11/2016", 1, "box"),
+    ("Voltaren gel 1% 1 tube", 1, "tube"),
+    ("Voltaren gel 1% 2 tubes, apply to the knee four times a day", 2, "tube"),
+    ("Terocin lotion 1 bottle", 1, "bottle"),
+    ("One container of Flurbiprofen 10%, Cyclobenzaprine 3%, Lidocaine 5% cream", 1, "container"),
+])
+def test_package_quantity_is_not_a_count_of_doses(text: str, qty: int, unit: str) -> None:
+    p = parse_request(text)
+    assert (p.quantity, p.package_unit) == (qty, unit)
+    assert p.days_supply is None
+    assert p.days_covered() is None          # not "1 box at 1 patch a day = 1 day"
+    if p.frequency_per_day is None:
+        assert p.units_per_day is None
+
+
+def test_package_quantity_with_stated_days() -> None:
+    p = parse_request("Lidoderm 5% patches #1 box for 30 days")
+    assert (p.quantity, p.package_unit, p.days_supply, p.days_covered()) == (1, "box", 30, 30)
+    assert p.units_per_day is None           # 1 box / 30 days is not a patch count per day
+
+
+@pytest.mark.parametrize("text, qty", [("Lidoderm 5% patches #30, 1 box", 30), ("Lidoderm 1 box (30 patches)", 30),
+                                       ("Lidoderm 5% patches #30", 30)])
+def test_a_count_of_doses_beats_a_package(text: str, qty: int) -> None:
+    p = parse_request(text)
+    assert (p.quantity, p.package_unit) == (qty, None)
+
+
+@pytest.mark.parametrize("text", ["Norco 10/325mg #120", "Norco 10/325mg #120 with 2 refills"])
+def test_no_directions_and_no_days_leave_the_daily_dose_unknown(text: str) -> None:
+    p = parse_request(text)
+    assert p.quantity == 120
+    assert (p.frequency_per_day, p.units_per_day, p.daily_dose_mg, p.mme_per_day, p.apap_mg_per_day) == (
+        None, None, None, None, None)
+    assert p.days_covered() is None
+
+
+@pytest.mark.parametrize("text", [
+    "Norco 10/325mg #120 for 30 days", "Norco 10/325mg #120, 30 day supply", "Norco 10/325mg #120 x 30 days",
+    "Norco 10/325mg #120 (30 days)", "Norco 10/325mg #120/30 days", "Norco 10/325mg #120 for one month",
+])
+def test_days_supply_gives_the_daily_dose_without_a_sig(text: str) -> None:
+    p = parse_request(text)
+    assert (p.quantity, p.days_supply, p.units_per_day, p.daily_dose_mg, p.mme_per_day, p.apap_mg_per_day) == (
+        120, 30, 4, 40, 40, 1300)
+
+
+@pytest.mark.parametrize("text", [
+    "Diazepam 5mg 1 tab before exam, may repeat",
+    "Diazepam (Valium) 5mg take 1 tab orally 1 hour before exam, may repeat dose 1/2 hour after first dose for "
+    "anxiety",
+])
+def test_a_dose_before_an_event_is_not_a_quantity(text: str) -> None:
+    p = parse_request(text)
+    assert (p.drug, p.drug_class, p.strength_mg) == ("diazepam", "benzodiazepine", 5)
+    assert p.quantity is None                # "1 tab" is the dose; no quantity is written
+    assert p.days_covered() is None
+
+
+def test_trezix_strengths_follow_the_label_order() -> None:
+    p = parse_request("One month supply of Trezix capsule 320.5/30/16mg")
+    assert (p.drug, p.drug_class, p.days_supply) == ("dihydrocodeine", "opioid", 30)
+    assert p.strengths_mg == {"acetaminophen": 320.5, "caffeine": 30, "dihydrocodeine": 16}
+    assert p.strength_mg == 16
+
+
+def test_trezix_title_with_a_typo_reads_the_remaining_portion_as_written() -> None:
+    # CM17-0007300: the remaining portion says "30.5/30/16mg" where the original request says "320.5/30/16mg";
+    # the parser reads the item as written, and the opioid strength (the MME input) is unaffected
+    row = next(r for r in TITLES if r["letter"] == "CM17-0007300" and r["item"] == "2")
+    p = parse_request(row["title"])
+    assert p.strengths_mg == {"acetaminophen": 30.5, "caffeine": 30, "dihydrocodeine": 16}
+    assert (p.strength_mg, p.days_supply, p.quantity) == (16, 30, None)
