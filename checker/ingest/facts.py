@@ -178,36 +178,43 @@ def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = Non
     found: list[Finding] = list(_header(letter))
     summary_found: list[Finding] = []
     rationale_found: list[Finding] = []
+    ur_found: list[Finding] = []  # what a UR decision says the records lack: after the IMR reviewer's reading
     for s in sentences:
         if s.boilerplate:
             continue
         bucket = summary_found if s.section == "summary" else rationale_found
-        bucket.extend(_dates(s))
+        if s.clause == "ur_reason":
+            bucket = ur_found
+        if s.clause is None:
+            bucket.extend(_dates(s))
         if not s.factual:
             continue
-        if s.section == "summary":
+        if s.section == "summary" and s.clause is None:
             bucket.extend(_demographics(s))
         bucket.extend(sentence_findings(s, letter, requests, assessor))
     summary_found.extend(_pronoun_sex(sentences))
     ur = next((f.value for f in [*found, *summary_found] if f.fact == "ur_date"), None)
     summary_found = _pick_report_date(summary_found, ur)
-    return _order(found, summary_found, rationale_found)
+    return _order(found, summary_found, rationale_found, ur_found)
 
 
 #: Facts whose latest mention in the summary is the one at the report date.
 _LATEST_FIRST = ("pain.", "work_status")
 
 
-def _order(header: list[Finding], summary: list[Finding], rationale: list[Finding]) -> list[Finding]:
+def _order(header: list[Finding], summary: list[Finding], rationale: list[Finding],
+           ur: list[Finding] = ()) -> list[Finding]:  # type: ignore[assignment]
     """Priority order. Header dates first; then a documented value beats a statement of its absence for
-    booleans; pain scores and work status take the last summary mention (the latest visit) first."""
+    booleans; pain scores and work status take the last summary mention (the latest visit) first. What a
+    UR decision's reasons say comes last: the IMR reviewer's own reading of the records wins."""
     latest = [f for f in summary if f.fact.startswith(_LATEST_FIRST)][::-1]
     ordered = [*header, *latest, *(f for f in summary if not f.fact.startswith(_LATEST_FIRST)), *rationale]
     case = [f for f in ordered if f.request is None]
     # request facts: the item's own rationale first, then what the summary says about the drug
     requests = [f for f in rationale if f.request is not None] + [f for f in summary if f.request is not None]
     positives = [f for f in case if f.value is True]
-    return positives + [f for f in case if f.value is not True] + requests
+    return (positives + [f for f in case if f.value is not True] + requests
+            + [f for f in ur if f.request is None] + [f for f in ur if f.request is not None])
 
 
 def weeks_between(a: str, b: str) -> float | None:

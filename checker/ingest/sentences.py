@@ -67,6 +67,10 @@ class Sentence:
     verdict: bool = False  # states or argues the decision
     guideline: bool = False  # quotes or paraphrases a guideline
     boilerplate: bool = False  # the fixed 2016 opioid-tapering paragraph
+    #: a factual clause cut from a verdict or guideline sentence: "ur_reason" (the reasons a UR decision
+    #: gives, after "due to"), "premise" (the clinical premise before ", so ... not medically necessary"),
+    #: "fact" (a statement about the records joined to a guideline paraphrase)
+    clause: str | None = None
 
     @property
     def factual(self) -> bool:
@@ -107,6 +111,131 @@ def classify(text: str) -> tuple[bool, bool, bool]:
     return verdict, guideline, boilerplate
 
 
+# The reasons a UR decision gives: the clause after "denied ... due to" states what the UR reviewer found
+# (or did not find) in the records. The decision itself is never read.
+_UR_VERB = re.compile(
+    r"\b(?:denied|non-?certified|modified|not\s+certified|not\s+approved|failed\s+to\s+approve|"
+    r"found\s+(?:not\s+)?medically\s+(?:necessary|unnecessary))\b",
+    re.I,
+)
+_REASON = re.compile(
+    r"\b(?:due\s+to(?:\s+the\s+fact\s+that)?|because(?:\s+of)?|secondary\s+to|noting\s+that|citing|on\s+the\s+basis\s+"
+    r"(?:of|that)|as\s+(?=(?:the|there|this|he|she|no|a)\b))\s*(?:that\s+)?",
+    re.I,
+)
+# "<clinical premise>, so the requested ... is not medically necessary"
+_PREMISE_END = re.compile(r",\s*(?:and\s+)?(?:so|therefore|thus|hence)\b|\s+(?:therefore|thus|hence)\b", re.I)
+# "Due to the lack of objective functional improvement, the request is not medically necessary"
+_PREMISE_LEAD = re.compile(r"(?:Due\s+to|Because\s+of|Because|As(?!\s+such)|Since|In\s+the\s+absence\s+of)\s+", re.I)
+# where a reason clause ends: the next decision about another item
+_STOP = re.compile(
+    r"\b(?:non-?certification|certification|modification|denial)\s+of\b|\b(?:was|were)\s+(?:denied|non-?certified|"
+    r"modified|certified|approved)\b|\b(?:the\s+)?(?:request|requests)\s+for\b[^;]*\b(?:was|were)\b",
+    re.I,
+)
+# one reason of a list: "..., no documented ongoing gastrointestinal complaints ..., and no evidence of ..."
+_REASON_SPLIT = re.compile(r";|,\s*(?:and\s+)?(?=(?:no|lack|there|evidence|insufficient|absence|a\s+lack)\b)", re.I)
+_UR_SUBJECT = re.compile(
+    r"\b(?:prior|previous|original|initial)(?:ly)?\s+(?:determination|review|decision|denied|non-?certified|reviewed)|"
+    r"\butilization\s+review|\bclaims\s+administrator|\bpreviously\b",
+    re.I,
+)
+_LITERATURE = re.compile(
+    r"\b(?:studies|study|meta-?analys[ie]s|placebo|number\s+needed\s+to\s+treat|confidence\s+interval|literature|"
+    r"guidelines?|MTUS|ODG|ACOEM|recommendations?|FDA)\b",
+    re.I,
+)
+# a statement about the records joined to a guideline paraphrase: "MTUS only supports X, and a review of the
+# available progress reports indicates that the patient is not taking NSAIDs"
+_JOIN = re.compile(r",\s*(?:and|but)\s+|;\s*|,\s*however,?\s+", re.I)
+_RECORDS_LEAD = re.compile(
+    r"(?:a\s+review\s+of|in\s+this\s+case|the\s+(?:available|submitted|provided|medical)\s+(?:medical\s+)?"
+    r"(?:records|reports|documentation|notes)|this\s+(?:patient|injured\s+worker)|the\s+(?:patient|injured\s+worker|"
+    r"claimant|applicant)\s+(?:is|was|has|had|does|did|reported|complain\w*|remains)|there\s+(?:is|was|are|were)\s+"
+    r"(?:no|a\s+lack)\b)",
+    re.I,
+)
+# "There is no review of CURES ..., which is Guideline recommended": the guideline remark trails a fact
+_GUIDELINE_TAIL = re.compile(
+    r",?\s+(?:which|that|as)\s+(?:is|are|was)\s+(?:not\s+)?(?:the\s+)?(?:Guidelines?|MTUS|ODG)\s+(?:recommended|"
+    r"supported|required)\b",
+    re.I,
+)
+
+
+def _clause(sentence: str, lo: int, hi: int) -> tuple[str, int, int] | None:
+    """The clause ``sentence[lo:hi]`` trimmed, if it states no verdict and paraphrases no guideline."""
+    while lo < hi and sentence[lo] in " ,;:":
+        lo += 1
+    lead = re.match(r"and\s+", sentence[lo:hi])
+    if lead:
+        lo += lead.end()
+    while hi > lo and sentence[hi - 1] in " ,;:.":
+        hi -= 1
+    text = sentence[lo:hi]
+    if (len(text) < 12 or _VERDICT.search(text) or _GUIDELINE.search(text) or _UR_VERB.search(text)
+            or _LITERATURE.search(text)):
+        return None
+    return text, lo, hi
+
+
+def _reasons(sentence: str, lo: int) -> list[tuple[str, int, int, str]]:
+    """The reason clauses after ``lo``: each runs from "due to" to the next decision word, split at ';'."""
+    out: list[tuple[str, int, int, str]] = []
+    pos = lo
+    while True:
+        reason = _REASON.search(sentence, pos)
+        if not reason:
+            return out
+        stop = _STOP.search(sentence, reason.end())
+        hi = stop.start() if stop else len(sentence)
+        start = reason.end()
+        cuts = [start, *(m.start() for m in _REASON_SPLIT.finditer(sentence, start, hi)), hi]
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            c = _clause(sentence, a, b)
+            if c:
+                out.append((*c, "ur_reason"))
+        pos = max(hi, reason.end())
+
+
+def factual_clauses(sentence: str) -> list[tuple[str, int, int, str]]:
+    """Clauses of a verdict or guideline sentence that state facts: (text, start, end, kind), spans
+    relative to the sentence."""
+    out: list[tuple[str, int, int, str]] = []
+    verb = _UR_VERB.search(sentence)
+    if verb and (_UR_DECISION.search(sentence) or _UR_SUBJECT.search(sentence)):
+        return _reasons(sentence, verb.end())
+    verdict = _VERDICT.search(sentence)
+    if verdict:
+        # the IMR reviewer's own reasons: "... is medically necessary because the injured worker has reported benefit"
+        out.extend((t, a, b, "premise") for t, a, b, _ in _reasons(sentence, verdict.end()))
+        lead = _PREMISE_LEAD.match(sentence)
+        premise = _PREMISE_END.search(sentence)
+        if lead:
+            comma = sentence.rfind(",", 0, verdict.start())
+            if comma > lead.end():
+                c = _clause(sentence, lead.end(), comma)
+                if c:
+                    out.append((*c, "premise"))
+        elif premise and premise.end() <= verdict.start():
+            c = _clause(sentence, 0, premise.start())
+            if c:
+                out.append((*c, "premise"))
+    tail = _GUIDELINE_TAIL.search(sentence)
+    if tail:
+        c = _clause(sentence, 0, tail.start())
+        if c:
+            out.append((*c, "fact"))
+    if _GUIDELINE.search(sentence):
+        for m in _JOIN.finditer(sentence):
+            if _RECORDS_LEAD.match(sentence, m.end()):
+                c = _clause(sentence, m.end(), len(sentence))
+                if c:
+                    out.append((*c, "fact"))
+                break
+    return out
+
+
 def _section(text: str, offset: int, section: str, item: int | None) -> list[Sentence]:
     out = []
     for sentence, s, e in split_sentences(text, offset):
@@ -114,6 +243,9 @@ def _section(text: str, offset: int, section: str, item: int | None) -> list[Sen
         # a sentence that opens inside a quotation quotes the guideline
         quoted = section == "rationale" and (text[: s - offset].count('"') % 2 == 1 or sentence.startswith('"'))
         out.append(Sentence(sentence, s, e, section, item, verdict, guideline or quoted, boiler))
+        if (verdict or guideline) and not (boiler or quoted):
+            for clause, lo, hi, kind in factual_clauses(sentence):
+                out.append(Sentence(clause, s + lo, s + hi, section, item, clause=kind))
     return out
 
 

@@ -70,6 +70,25 @@ UDS = _p(
     r"toxicology\s+(?:screens?|reports?|testing)",
 )
 
+#: "tried and failed", "trial and failure of", "trying and failing", "failed", "refractory to" ...
+TRIED_FAILED = (
+    r"(?:(?:tri(?:ed|aled|alled)|trying|trialing|trialling)\s+and\s+(?:failed|failing)|(?:trials?|trails?)\s+and\s+"
+    r"failure\s+(?:of|with)|failed\s+(?:trials?\s+(?:of|with)\s+)?|failure\s+(?:of|with)|"
+    r"(?:refractory|unresponsive|not\s+responsive)\s+to|tri(?:ed|aled))"
+    r"(?:\s+(?:a|an|the|all|available|methods\s+of|proper|adequate|recent|multiple|other|more|classic|alternative,?|"
+    r"prior|previous|liquid|forms?\s+of|course\s+of|trials?\s+of|oral)){0,5}\s+"
+)
+FIRST_LINE = (
+    r"(?:first[\s-]*line(?:\s+(?:oral\s+)?(?:medications?|treatments?|therap(?:y|ies)|agents?|drugs?|analgesics?))?|"
+    r"non-?\s*opi(?:oid|ate)\s+(?:analgesic\s+)?(?:analgesics?|medications?|pain\s+medications?|options?|treatments?)|"
+    r"(?:oral\s+)?NSAIDs?|acetaminophen|tylenol|non-?\s*steroidal)"
+)
+OTHER_TREATMENTS = (
+    r"(?:conservative\s+(?:care|treatments?|therap(?:y|ies)|management|measures|course\s+of\s+care|modalities|options?)|"
+    r"(?:other\s+)?treatments?(?:\s+(?:methods?|modalities|options?))?|physical\s+therapy|"
+    r"(?:other\s+)?(?:pain\s+management\s+)?(?:treatments?|modalities|therapies))"
+)
+
 BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
     Concept("uds", UDS, ("monitoring.urine_drug_screen",)),
     Concept(
@@ -101,6 +120,8 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"SOAPP",
             r"addiction\s+risk\s+(?:assessment|screening)",
             r"risk\s+assessment",
+            r"(?:review|assessment|evaluation|screening)\s+(?:of|for)\s+(?:the\s+)?risks?\s+(?:of|for)\s+(?:misuse|"
+            r"abuse|addiction|aberrant)",
         ),
         ("monitoring.risk_screening",),
     ),
@@ -180,6 +201,8 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"upset\s+stomach",
             r"abdominal\s+(?:pain|discomfort)",
             r"epigastric\s+pain",
+            r"(?:complaints?|symptoms?|history)\s+of\s+(?:GI|gastrointestinal)\s+(?:events?|issues?|disturbances?)",
+            r"(?:GI|gastrointestinal)\s+(?:disturbances?|irritation)",
         ),
         ("nsaid.dyspepsia",),
     ),
@@ -240,6 +263,11 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"NSAIDs?|acetaminophen)",
             r"first[\s-]*line\s+(?:medications?|treatments?|therap(?:y|ies)|"
             r"agents?|drugs?|analgesics?)\s+(?:have\s+|has\s+)?failed",
+            TRIED_FAILED + FIRST_LINE,
+            r"failed\s+conservative\s+(?:care|treatments?|therapy|management)(?:\s+options?)?\s+(?:to\s+include|including|"
+            r"such\s+as|of)\s+[^.;]{0,60}?\b(?:NSAIDs?|acetaminophen|anti-?inflammator\w+)",
+            r"(?:other\s+)?non-?\s*opi(?:oid|ate)\s+(?:medications?|analgesics?)\s+(?:have\s+|has\s+)?fail(?:ed|s)?"
+            r"(?:\s+to\s+provide\s+relief)?",
         ),
         ("prior_treatment.first_line_failed",),
     ),
@@ -264,6 +292,7 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"failed\s+conservative",
             r"(?:refractory|unresponsive)\s+to\s+(?:conservative|"
             r"other\s+treatments?)",
+            TRIED_FAILED + OTHER_TREATMENTS,
         ),
         ("prior_treatment.other_treatments_failed",),
     ),
