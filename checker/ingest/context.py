@@ -74,10 +74,14 @@ _HYPOTHETICAL = _words(
     r"recommend(?:s|ed)?", r"treatment\s+plan",
     r"request(?:ed|s)?\s+(?:for|a|an)", r"ordered", r"to\s+rule\s+out", r"to\s+confirm",
 )
+#: after the mention: "a urine drug screen (should) be performed prior to opioid trial"
+_POST_HYPOTHETICAL = _words(
+    r"(?:should|must|to|would|will)?\s*be\s+(?:performed|done|obtained|completed|checked|consulted|considered|ordered)"
+)
 _HISTORICAL = _words(r"history\s+of", r"previous(?:ly)?", r"prior", r"past", r"formerly", r"hx\s+of", r"h/o")
 _TERMINATE = re.compile(
     r"(?<![\w-])(?:but|however|although|though|except|apart\s+from|aside\s+from|whereas|which|who|while|yet|"
-    r"as\s+well\s+as|other\s+than|since|because|due\s+to|in\s+addition|additionally|further(?:more)?|and\s+(?:the|"
+    r"other\s+than|since|because|due\s+to|in\s+addition|additionally|further(?:more)?|and\s+(?:the|"
     r"there|he|she|it|his|her|this|that)|with\s+(?:pain|complaints?))(?![\w-])|[;:]|,\s*(?=and\s|but\s|which\s|"
     r"who\s|however)",
     re.I,
@@ -129,7 +133,7 @@ def assess(sentence: str, start: int, end: int, *, window: int = PRE_WINDOW) -> 
     unc = _pre(_UNCERTAIN, masked, lo, start) or _first(_UNCERTAIN, masked, end, hi)
     if unc:
         return Assertion(uncertain=True, cue=unc.strip())
-    hyp = _pre(_HYPOTHETICAL, masked, lo, start)
+    hyp = _pre(_HYPOTHETICAL, masked, lo, start) or _first(_POST_HYPOTHETICAL, masked, end, hi)
     if hyp:
         return Assertion(hypothetical=True, cue=hyp.strip())
     hist = _pre(_HISTORICAL, masked, lo, start)

@@ -300,8 +300,19 @@ _START_UNKNOWN = re.compile(
 )
 _RELIEF = re.compile(
     r"pain\s+relief|relief|reduction\s+(?:in|of)\s+(?:pain|VAS)|decrease(?:d)?\s+(?:in\s+)?pain|"
-    r"(?:pain|VAS)\s+(?:levels?\s+|scores?\s+)?(?:reduction|decrease|improvement)|analgesi[ac]|improvement\s+in\s+pain|"
-    r"reduc(?:es|ed|ing)\s+(?:his|her|the)?\s*pain|helps?\s+(?:with\s+)?(?:the\s+)?pain|efficacy|effective(?:ness)?",
+    r"(?:pain|VAS)\s+(?:levels?\s+|scores?\s+)?(?:reduction|decrease|improvement)|analgesia\b|"
+    r"analgesic\s+(?:effect|benefit|response|efficacy)|improvement\s+in\s+pain|"
+    r"reduc(?:e|es|ed|ing)\s+(?:his\s+|her\s+|the\s+)?pain|helps?\s+(?:with\s+)?(?:the\s+)?pain|efficacy|effective(?:ness)?",
+    re.I,
+)
+# relief credited to something other than the drug: an injection, therapy, "other non-opioid medications";
+# or a sentence about the literature rather than the patient
+_OTHER_RELIEF = re.compile(
+    r"(?:with|from|after|following|by)\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+)?(?:\w+\s+){0,3}?(?:injections?|ESI|"
+    r"epidural|blocks?|physical\s+therapy|acupuncture|surgery|TENS|chiropractic|massage|ablation)\b|"
+    r"\bother\s+(?:non-?\s*opioid\s+)?(?:medications?|treatments?|analgesics?)|"
+    r"\b(?:studies|study|placebo|meta-?analys[ie]s|number\s+needed|confidence\s+interval|is\s+indicated\s+for|"
+    r"are\s+indicated\s+for|FDA)\b",
     re.I,
 )
 _LONG_TERM = re.compile(
@@ -434,12 +445,13 @@ def _request_facts(s: Sentence, targets: list[int], assessor: Assessor) -> list[
         elif a.negated:
             add("request.long_term_use", False, a.cue)
     pm = _PERCENT.search(text)
-    if pm and 0 <= int(pm.group(1)) <= 100:
+    other_relief = _OTHER_RELIEF.search(text)
+    if pm and 0 <= int(pm.group(1)) <= 100 and not other_relief:
         a = assessor(text, pm.start(), pm.end())
         if a.affirmed:
             add("request.pain_relief_percent", int(pm.group(1)))
             add("request.pain_relief", True)
-    for m in _RELIEF.finditer(text):
+    for m in _RELIEF.finditer(text if not other_relief else ""):
         a = assessor(text, m.start(), m.end())
         if a.negated:
             add("request.pain_relief", False, a.cue)
