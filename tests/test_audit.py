@@ -271,3 +271,12 @@ def test_real_letters_end_to_end_with_actual_outcomes_from_the_letters():
     assert len(got) == len(letters) + 5  # the five seed letters too
     assert any(item["sections"] for item in doc["items"]) and any(item["reviewer_specialty"] for item in doc["items"])
     assert doc["summary"]["items"] == len(doc["items"]) and doc["summary"]["cases"] == len(letters) + 5
+
+
+def test_cli_output_that_cannot_be_written_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    run = mtus("audit", CASES, "--rules", RULES, "-o", blocker / "report.json")
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    message = "cannot write: a parent is a file, not a folder"
+    assert run.stderr.strip().splitlines() == [f"{blocker / 'report.json'}: {message}"]

@@ -120,3 +120,18 @@ def test_a_date_before_every_edition_uses_the_earliest_edition_for_every_class()
     norco, flexeril = json.loads(run.stdout)["cases"][0]["items"]
     assert flexeril["rule"] == "mtus.chronic-pain.muscle-relaxants"
     assert norco["rule"] == "mtus.chronic-pain.opioids" and norco["predicted"] == "overturned"
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file"])
+def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, where):
+    blocker = tmp_path / "blocker"
+    if where == "folder":
+        blocker.mkdir()
+        target, message = blocker, "is a folder; -o needs a file name"
+    else:
+        blocker.write_text("x")
+        target, message = blocker / "report.txt", "cannot write: a parent is a file, not a folder"
+    run = mtus("check", SEED, "-o", target)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [f"{target}: {message}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]

@@ -105,3 +105,12 @@ def test_every_letter_validates_and_matches_outcomes():
     for seed in sorted((SHARED / "seeds").glob("*.txt")):
         case = letter_case(seed).data
         assert case["case_id"] == seed.stem and all(r["kind"] == "drug" for r in case["requests"])
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line_per_letter_exit_2(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    run = mtus("ingest", str(SEED), "-o", str(blocker / "out"))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines() == [
+        f"{blocker / 'out' / SEED.stem}.yaml: cannot write: a parent is a file, not a folder"]
