@@ -21,7 +21,7 @@ LABELS = ROOT / "tests" / "fixtures" / "labelled_facts"
 needs_shared = pytest.mark.skipif(not (SHARED / "letters").is_dir(), reason="shared letters not available")
 
 #: Floors at the level reached (micro-averaged over every scored fact type), and for key fact types.
-MICRO_PRECISION, MICRO_RECALL = 0.88, 0.75
+MICRO_PRECISION, MICRO_RECALL = 0.95, 0.88
 TYPE_FLOORS = {  # fact type: (precision, recall)
     "patient.age": (1.0, 1.0),
     "patient.sex": (1.0, 1.0),
@@ -35,6 +35,18 @@ TYPE_FLOORS = {  # fact type: (precision, recall)
     "diagnosis_categories": (0.85, 0.75),
     "monitoring.urine_drug_screen": (0.8, 0.8),
     "request.continuing": (0.75, 0.7),
+    "report_date": (1.0, 1.0),
+    "request.pain_relief": (1.0, 1.0),
+    "prior_treatment.first_line_failed": (1.0, 1.0),
+    "prior_treatment.other_treatments_failed": (1.0, 1.0),
+    "nsaid.dyspepsia": (1.0, 1.0),
+    "nsaid.current_use": (0.8, 0.8),
+    "clinical.acute_exacerbation": (1.0, 1.0),
+    "clinical.post_operative": (1.0, 1.0),
+    "monitoring.cures_checked": (1.0, 1.0),
+    "monitoring.pain_agreement": (1.0, 1.0),
+    "monitoring.risk_screening": (1.0, 1.0),
+    "request.long_term_use": (1.0, 1.0),
 }
 
 
@@ -153,6 +165,20 @@ def test_verdict_and_guideline_sentences_give_no_facts():
         sentence = finding.sentence or ""
         assert "medically necessary" not in sentence
         assert "guidelines recommend" not in sentence.lower()
+
+
+def test_ur_decision_reasons_are_read_but_not_the_decision():
+    from checker.ingest.sentences import factual_clauses
+
+    s = ("The request for tramadol was denied due to no indication of the patient trying and failing nonopiate "
+         "analgesic medications and there was no indication of a urine drug screen.")
+    clauses = factual_clauses(s)
+    assert clauses and all(kind == "ur_reason" for *_, kind in clauses)
+    for text, lo, hi, _ in clauses:
+        assert s[lo:hi] == text and "denied" not in text
+    s = "The injured worker is not being treated for an acute exacerbation, so Flexeril is not medically necessary."
+    [(text, _, _, kind)] = factual_clauses(s)
+    assert kind == "premise" and "medically" not in text
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,7 +11,16 @@ from checker.drugs import DrugCatalog, default_catalog
 from checker.ingest.facts import Assessor, Finding, _finding
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence
-from checker.ingest.vocab import BOOLEAN_CONCEPTS, DATE_RE, diagnosis_categories, has_category, iso_date
+from checker.ingest.vocab import (
+    ANY_DATE,
+    BOOLEAN_CONCEPTS,
+    DATE_RE,
+    UDS,
+    date_of,
+    diagnosis_categories,
+    has_category,
+    iso_date,
+)
 
 __all__ = ["sentence_findings", "request_targets"]
 
@@ -295,7 +304,8 @@ _START_UNKNOWN = re.compile(
     r"(?:unknown|unclear|not\s+(?:documented|provided|known))|unclear\s+when\s+(?:the\s+patient\s+)?(?:\w+\s+){0,2}"
     r"(?:started|began)|(?:duration|length)\s+of\s+(?:use|treatment|therapy)\s+(?:is\s+|was\s+)?(?:unknown|unclear|"
     r"not\s+(?:documented|provided|known))|when\s+(?:this|the)\s+medication\s+was\s+(?:started|initiated)\s+"
-    r"(?:is|was)\s+(?:not|unknown)",
+    r"(?:is|was)\s+(?:not|unknown)|(?:not\s+known|unknown|unclear)\s+when\s+(?:this|the)\s+(?:medication|drug)\s+was\s+"
+    r"(?:first\s+)?(?:started|initiated|prescribed)",
     re.I,
 )
 _RELIEF = re.compile(
@@ -555,6 +565,38 @@ def _nsaid_use(s: Sentence, assessor: Assessor) -> list[Finding]:
     return []
 
 
+_UDS_CONSISTENT = re.compile(
+    r"\b(?:was|were|is|are)?\s*(?:consistent|appropriate|compliant|as\s+expected)\b|positive\s+(?:only\s+)?for\s+(?:the\s+)?"
+    r"prescribed",
+    re.I,
+)
+_UDS_INCONSISTENT = re.compile(
+    r"\b(?:inconsistent|aberrant|not\s+consistent|non-?compliant)\b|negative\s+for\s+(?:the\s+)?prescribed|"
+    r"positive\s+for\s+(?:non-?prescribed|illicit|marijuana|THC|cannabis|cocaine|methamphetamine|amphetamine)",
+    re.I,
+)
+
+
+def _uds_entries(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """A dated urine drug screen: {date, consistent} (consistent left out when the result is not stated)."""
+    m = UDS.search(s.text)
+    if not m or not assessor(s.text, m.start(), m.end()).affirmed:
+        return []
+    out = []
+    for d in ANY_DATE.finditer(s.text):
+        iso = date_of(d)
+        gap = s.text[m.end(): d.start()] if d.start() >= m.end() else s.text[d.end(): m.start()]
+        if not iso or len(gap) > 40 or re.search(r"[;]|\b(?:MRI|x-?ray|injury|surgery)\b", gap, re.I):
+            continue
+        entry: dict[str, Any] = {"date": iso}
+        if _UDS_INCONSISTENT.search(s.text):
+            entry["consistent"] = False
+        elif _UDS_CONSISTENT.search(s.text):
+            entry["consistent"] = True
+        out.append(_finding("monitoring.urine_drug_screens", entry, s))
+    return out
+
+
 def sentence_findings(s: Sentence, letter: Letter, requests: list[dict[str, Any]], assessor: Assessor) -> list[Finding]:
     """Every fact in one factual sentence."""
     del letter
@@ -570,5 +612,6 @@ def sentence_findings(s: Sentence, letter: Letter, requests: list[dict[str, Any]
     out.extend(_function(s, assessor))
     out.extend(_nsaid_use(s, assessor))
     out.extend(_clinical_dates(s))
+    out.extend(_uds_entries(s, assessor))
     out.extend(_request_facts(s, drug_targets, assessor))
     return out

@@ -116,14 +116,27 @@ def _pronoun_sex(sentences: list[Sentence]) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 _INJURY_CUE = re.compile(r"injur(?:y|ed)|date\s+of\s+injury|\bDOI\b|occupational\s+claim|industrial\s+claim", re.I)
-_UR_CUE = re.compile(r"utilization\s+review|\bUR\b|prior\s+(?:denial|determination|review)|claims\s+administrator|"
+_UR_CUE = re.compile(r"(?:utilization\s+review|\bUR\b)(?:\s+(?:report|letter|decision|determination|denial))?"
+                     r"(?:\s+(?:dated|of|on))?|prior\s+(?:denial|determination|review)|claims\s+administrator|"
                      r"non-?certif|denied", re.I)
 _REPORT_CUE = re.compile(
     r"(?:progress|office|medical|clinical|follow-?up|PR-?2|evaluation|visit|treating|physician'?s?)\s+(?:report|note|"
     r"visit|evaluation|record|assessment)s?|Request\s+for\s+Authori[sz]ation|\bRFA\b|\bevaluation|\bexamination|"
-    r"\bvisit|\breport|\bnote[sd]?\b|\bassessment|\bseen\b|\bpresented|\bcomplain|\breported|^On\b|,\s*on\b",
+    r"\bvisit|\breport|\bnote[sd]?\b|\bassessment|\bseen\b|\bpresented|\bcomplain|\breported|^On\b|,\s*on\b|"
+    r"(?:subjective|objective)\s+(?:data|findings|complaints)",
     re.I,
 )
+
+
+# a cue right after the date: "On 01/30/2015, Utilization Review non-certified", "the 09/09/2014 progress report"
+_UR_AFTER = re.compile(r"\s*,?\s*(?:the\s+)?(?:utilization\s+review|UR\b|claims\s+administrator)", re.I)
+_REPORT_AFTER = re.compile(
+    r"\s*(?:(?:hand[\s-]*written|handwritten|primary\s+treating|treating|physician'?s?|medical|follow[\s-]*up)\s+){0,3}"
+    r"(?:progress\s+)?(?:report|office\s+visit|visit|note|evaluation|RFA|date\s+of\s+service)\b",
+    re.I,
+)
+# "treatment reports from 06/10/2014 to 10/10/2014": the span of the records provided, not a visit
+_RANGE = re.compile(r"\bfrom\s+" + DATE_RE + r"\s+(?:to|through|until)\s+" + DATE_RE, re.I)
 
 
 def _dates(s: Sentence) -> list[Finding]:
@@ -132,9 +145,16 @@ def _dates(s: Sentence) -> list[Finding]:
     if s.section != "summary":
         return out
     text = s.text
+    ranges = [(r.start(), r.end()) for r in _RANGE.finditer(text)]
     for m in ANY_DATE.finditer(text):
         iso = date_of(m)
-        if not iso:
+        if not iso or any(a <= m.start() < b for a, b in ranges):
+            continue
+        if _UR_AFTER.match(text, m.end()):
+            out.append(_finding("ur_date", iso, s))
+            continue
+        if _REPORT_AFTER.match(text, m.end()):
+            out.append(_finding("report_date", iso, s))
             continue
         before = text[max(0, m.start() - 90): m.start()]
         cues = []
@@ -150,6 +170,27 @@ def _dates(s: Sentence) -> list[Finding]:
             continue
         out.append(_finding(fact, iso, s))
     return out
+
+
+_POST_OP_ITEM = re.compile(r"(?<![\w-])(?:post[\s-]*op(?:erative)?|post[\s-]*surgical)(?![\w-])", re.I)
+
+
+def _post_op_items(letter: Letter, requests: list[dict[str, Any]]) -> list[Finding]:
+    """A drug item requested as post-operative ("Post-op Percocet 5/325mg"): the request is for post-operative
+    care. The evidence is the item as written in the letter's list of disputed items."""
+    for index, item in enumerate(letter.items):
+        if index >= len(requests) or requests[index].get("kind") != "drug":
+            continue
+        title = item.request_text.strip() or item.title
+        if not _POST_OP_ITEM.search(title):
+            continue
+        at = letter.text.find(title, max(letter.summary_offset, 0))
+        if at < 0:
+            at = letter.text.find(title)
+        if at >= 0:
+            return [Finding("clinical.post_operative", True, title, at, at + len(title), cue=None)]
+        return [Finding("clinical.post_operative", True, None, 0, 0)]
+    return []
 
 
 def _pick_report_date(findings: list[Finding], ur: str | None) -> list[Finding]:
@@ -193,9 +234,24 @@ def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = Non
             bucket.extend(_demographics(s))
         bucket.extend(sentence_findings(s, letter, requests, assessor))
     summary_found.extend(_pronoun_sex(sentences))
+    summary_found.extend(_post_op_items(letter, requests))
     ur = next((f.value for f in [*found, *summary_found] if f.fact == "ur_date"), None)
     summary_found = _pick_report_date(summary_found, ur)
-    return _order(found, summary_found, rationale_found, ur_found)
+    ordered = _order(found, summary_found, rationale_found, ur_found)
+    return _recent_injury_only(ordered)
+
+
+def _recent_injury_only(findings: list[Finding]) -> list[Finding]:
+    """A fracture, crush or burn is a *severe acute* injury only within about 3 months (13 weeks) of the
+    injury date at the report date; otherwise (or with either date unknown) the mention sets nothing."""
+    def first(fact: str) -> str | None:
+        return next((f.value for f in findings if f.fact == fact and f.request is None), None)
+
+    injury, report = first("injury.date"), first("report_date") or first("ur_date")
+    weeks = weeks_between(injury, report) if injury and report else None
+    if weeks is not None and 0 <= weeks <= 13:
+        return findings
+    return [f for f in findings if f.fact != "clinical.severe_acute_injury"]
 
 
 #: Facts whose latest mention in the summary is the one at the report date.

@@ -107,6 +107,7 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"(?:pain|opioid|narcotic|medication|opiate)\s+(?:treatment\s+)?(?:contracts?|agreements?)",
             r"treatment\s+agreements?",
             r"signed\s+(?:opioid\s+)?(?:agreement|contract)",
+            r"contracting(?:/compliance)?\s+plans?",
         ),
         ("monitoring.pain_agreement",),
     ),
@@ -153,6 +154,18 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"(?:after|following)\s+(?:the\s+|his\s+|her\s+)?(?:recent\s+)?surgery",
         ),
         ("clinical.post_operative",),
+        history_counts=False,
+    ),
+    Concept(
+        "severe_acute_injury",
+        _p(
+            r"(?:rib|vertebral|vertebra|compression|pelvic|pelvis|femur|femoral|skull|spinal|spine|acute|multiple|several|"
+            r"comminuted|displaced|open)\s+(?:\w+\s+)?fractures?",
+            r"crush(?:ing)?\s+injur(?:y|ies)",
+            r"(?:severe|major|extensive)\s+(?:burns?|trauma)",
+        ),
+        ("clinical.severe_acute_injury",),
+        when_negated=None,
         history_counts=False,
     ),
     Concept("depression", _p(r"depress(?:ion|ive|ed)"), ("clinical.depression",)),
