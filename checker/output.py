@@ -12,6 +12,12 @@ from typing import IO
 from checker.errors import InputError, Problem
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_file(path: str | Path, inputs: Iterable[str | Path] = (), force: bool = True) -> Iterator[IO[str]]:
     """A text stream whose content appears at ``path`` only complete (temporary file, then rename).
@@ -35,6 +41,7 @@ def atomic_file(path: str | Path, inputs: Iterable[str | Path] = (), force: bool
     except OSError as exc:
         raise InputError(Problem(str(target), f"cannot write: {exc.strerror}")) from None
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would create it (mkstemp makes it private)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
         os.replace(tmp, target)

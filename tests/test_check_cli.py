@@ -1,6 +1,8 @@
 """`mtus check` as a physician runs it: four formats, the JSON contract, and every kind of bad input."""
 
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +137,13 @@ def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, wher
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines() == [f"{target}: {message}"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_a_written_report_has_the_usual_file_permissions(tmp_path):
+    # Written through a private temporary file, the report still gets the mode open() would give it.
+    out = tmp_path / "report.html"
+    run = mtus("check", SEED, "-f", "html", "-o", out)
+    assert run.returncode == 0, run.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
