@@ -33,7 +33,8 @@ def citation_text(c: dict[str, str]) -> str:
 
 
 PROVENANCE = {"PUB": "checked against the published MTUS", "SEED": "as quoted in an IMR decision",
-              "LETTERS": "as quoted in IMR decisions", "RECALL": "recalled wording, not yet checked against the MTUS"}
+              "LETTERS": "as quoted in IMR decisions", "RECALL": "recalled wording, not yet checked against the MTUS",
+              "REVIEWER": "an IMR reviewer's own words applying the guideline, not the guideline's"}
 
 
 def quote_text(c: dict[str, str]) -> str:
