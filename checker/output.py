@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -19,17 +19,18 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_file(path: str | Path, inputs: Iterable[str | Path] = (), force: bool = True) -> Iterator[IO[str]]:
+def atomic_file(path: str | Path, inputs: Iterable[str | Path] = (), force: bool = True,
+                is_input: Callable[[Path], bool] | None = None) -> Iterator[IO[str]]:
     """A text stream whose content appears at ``path`` only complete (temporary file, then rename).
 
-    Refuses to write over any of ``inputs``, and over an existing file unless ``force``. A path that
-    cannot be written is an InputError naming it, never an OSError.
+    Refuses to write over any of ``inputs`` (or a path ``is_input`` accepts), and over an existing file
+    unless ``force``. A path that cannot be written is an InputError naming it, never an OSError.
     """
     target = Path(path)
     if target.is_dir():
         raise InputError(Problem(str(target), "is a folder; -o needs a file name"))
     resolved = target.resolve()
-    if any(resolved == Path(i).resolve() for i in inputs):
+    if any(resolved == Path(i).resolve() for i in inputs) or (is_input is not None and is_input(resolved)):
         raise InputError(Problem(str(target), "refusing to overwrite an input file"))
     if target.exists() and not force:
         raise InputError(Problem(str(target), "already exists", hint="use --force to overwrite"))

@@ -280,3 +280,17 @@ def test_cli_output_that_cannot_be_written_is_one_line_exit_2(tmp_path):
     assert run.returncode == 2 and "Traceback" not in run.stderr
     message = "cannot write: a parent is a file, not a folder"
     assert run.stderr.strip().splitlines() == [f"{blocker / 'report.json'}: {message}"]
+
+
+def test_cli_never_writes_over_a_case_file_inside_an_input_folder(tmp_path):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    case = folder / "c1.yaml"
+    case.write_text((CASES / "c1.yaml").read_text())
+    refused = mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", case)
+    assert refused.returncode == 2 and refused.stderr.strip() == f"{case}: refusing to overwrite an input file"
+    assert case.read_text() == (CASES / "c1.yaml").read_text()
+    # A new file, or one the audit does not read (another suffix, hidden), may be written there.
+    for name in ("report.html", ".report.json", "report.json"):
+        done = mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", folder / name)
+        assert done.returncode == 0, done.stderr

@@ -83,6 +83,16 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source]:
                 yield Source(str(path), kind)
 
 
+def is_source_under(path: Path, folders: Iterable[str | Path]) -> bool:
+    """Whether the (resolved) ``path`` is an existing file the audit reads in one of ``folders`` (walking
+    them as :func:`iter_sources` does: letter and case suffixes, no hidden entries)."""
+    if _kind(path) is None or not path.is_file():
+        return False
+    roots = [root for root in (Path(f).resolve() for f in folders) if root.is_dir()]
+    return any(path.is_relative_to(root) and not any(part.startswith(".") for part in path.relative_to(root).parts)
+               for root in roots)
+
+
 def count_sources(paths: Iterable[str | Path]) -> int:
     """How many input files ``paths`` hold (a second cheap walk, for the progress bar)."""
     return sum(1 for _ in iter_sources(paths))

@@ -8,15 +8,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from checker.audit.collect import is_source_under
 from checker.output import atomic_file
 
 
 @contextmanager
 def open_output(path: str | Path | None, inputs: Iterable[str | Path] = ()) -> Iterator[IO[str]]:
-    """Yield a text stream; for a path, the file appears only complete, and never over an input."""
+    """Yield a text stream; for a path, the file appears only complete, and never over an input
+    (an input file named, or a file the audit reads in an input folder)."""
     if path is None:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with atomic_file(path, inputs) as handle:
+    inputs = list(inputs)
+    with atomic_file(path, inputs, is_input=lambda target: is_source_under(target, inputs)) as handle:
         yield handle
