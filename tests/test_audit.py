@@ -294,3 +294,16 @@ def test_cli_never_writes_over_a_case_file_inside_an_input_folder(tmp_path):
     for name in ("report.html", ".report.json", "report.json"):
         done = mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", folder / name)
         assert done.returncode == 0, done.stderr
+
+
+def test_cli_an_input_folder_without_letters_or_cases_is_a_bad_input(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("not an input")
+    run = mtus("audit", empty, "--rules", RULES, "-f", "json")
+    assert run.returncode == 2
+    assert run.stderr.strip() == f"{empty}: no letters (.pdf, .txt) or case files (.yaml, .yml, .json) in this folder"
+    doc = json.loads(run.stdout)
+    assert doc["summary"]["items"] == 0 and [e["file"] for e in doc["errors"]] == [str(empty)]
+    both = mtus("audit", CASES, empty, "--rules", RULES, "-f", "json")
+    assert both.returncode == 2 and json.loads(both.stdout)["summary"]["items"] > 0

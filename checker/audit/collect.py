@@ -22,6 +22,7 @@ from checker.errors import InputError, Problem
 
 LETTER_SUFFIXES = frozenset({".pdf", ".txt"})
 CASE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+_LETTERS, _CASES = ".pdf, .txt", ".yaml, .yml, .json"
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,18 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from _walk(str(path))
+            found = False
+            for source in _walk(str(path)):
+                found = True
+                yield source
+            if not found:
+                yield Source(str(path), "bad", f"no letters ({_LETTERS}) or case files ({_CASES}) in this folder")
         elif not path.exists():
             yield Source(str(path), "bad", "no such file or folder")
         else:
             kind = _kind(path)
             if kind is None:
-                yield Source(str(path), "bad", "not a letter (.pdf, .txt) or a case file (.yaml, .yml, .json)")
+                yield Source(str(path), "bad", f"not a letter ({_LETTERS}) or a case file ({_CASES})")
             else:
                 yield Source(str(path), kind)
 
