@@ -1,4 +1,4 @@
-"""The drug catalog (``rules/drugs.yaml``): loaded once, names matched with one compiled regex.
+"""The drug catalog (``rules/drugs.yaml``): loaded once, names matched with lazily compiled regexes.
 
 The catalog maps brand names, generic names, aliases and misspellings to generic ingredients, a
 drug class, MME conversion factors and a sedating flag. ``DrugCatalog.find`` locates every name in a
@@ -111,19 +111,35 @@ def _name_pattern(name: str) -> str:
     return r"[\s\-_./]*".join(parts)
 
 
+def _full_pattern(names: list[str]) -> str:
+    """One alternation of ``names`` (in order), bounded by non-letters: the reference matcher."""
+    body = "|".join(_name_pattern(n) for n in names)
+    return rf"(?<![a-z])(?:{body})(?![a-z])"
+
+
 @dataclass
 class DrugCatalog:
-    """The loaded catalog: ingredients, products, and a compiled name matcher."""
+    """The loaded catalog: ingredients, products, and a name matcher compiled on first use.
+
+    Matching is one alternation of every name, longest first, split by the name's first character: a
+    small scanner finds where a name may start (a catalog initial not preceded by a letter) and the
+    alternation of the names with that initial, compiled the first time it is needed, is tried there.
+    At any position only names starting with that character can match, in the same relative order, so
+    the matches are exactly those of the single alternation, without compiling it whole (about 10 ms
+    per process for some 300 names) when a run only meets a few initials.
+    """
 
     ingredients: dict[str, Ingredient]
     entries: dict[str, DrugEntry]            # normalized name -> entry
     path: str = "<catalog>"
-    _regex: re.Pattern[str] | None = field(default=None, repr=False)
+    _names: dict[str, list[str]] = field(default_factory=dict, repr=False)     # initial -> names, longest first
+    _buckets: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
+    _initials: dict[str, str | None] = field(default_factory=dict, repr=False)  # text char -> initial
+    _scanner: re.Pattern[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        names = sorted(self.entries, key=lambda n: (-len(n), n))
-        body = "|".join(_name_pattern(n) for n in names)
-        self._regex = re.compile(rf"(?<![a-z])(?:{body})(?![a-z])", re.IGNORECASE)
+        for name in sorted(self.entries, key=lambda n: (-len(n), n)):
+            self._names.setdefault(name[0], []).append(name)
 
     def lookup(self, name: str) -> DrugEntry | None:
         """The entry for a brand, generic, alias or misspelling (any case or spacing), or None."""
@@ -133,11 +149,39 @@ class DrugCatalog:
         """The generic ingredient record for a lower-case generic name, or None."""
         return self.ingredients.get(name)
 
+    def _initial(self, char: str) -> str | None:
+        """The catalog initial a text character matches case-insensitively (as the regex engine folds)."""
+        if char not in self._initials:
+            low = char.lower()
+            if low in self._names:
+                self._initials[char] = low
+            else:   # a character that folds to an initial without being its lower case (Kelvin sign "K")
+                self._initials[char] = next((c for c in self._names if re.fullmatch(re.escape(c), char,
+                                                                                    re.IGNORECASE)), None)
+        return self._initials[char]
+
+    def _bucket(self, initial: str) -> re.Pattern[str]:
+        rx = self._buckets.get(initial)
+        if rx is None:
+            rx = self._buckets[initial] = re.compile(_full_pattern(self._names[initial]), re.IGNORECASE)
+        return rx
+
     def find(self, text: str) -> list[DrugMatch]:
         """Every catalog name in ``text``, left to right, longest name at each position."""
-        assert self._regex is not None
+        if self._scanner is None:
+            initials = "".join(re.escape(c) for c in sorted(self._names))
+            self._scanner = re.compile(rf"(?<![a-z])[{initials}]" if initials else r"(?!)", re.IGNORECASE)
         out = []
-        for m in self._regex.finditer(text):
+        pos = 0
+        search = self._scanner.search
+        while (start := search(text, pos)) is not None:
+            p = start.start()
+            initial = self._initial(text[p])
+            m = self._bucket(initial).match(text, p) if initial is not None else None
+            if m is None:
+                pos = p + 1
+                continue
+            pos = m.end()
             entry = self.entries.get(normalize_name(m.group(0)))
             if entry is None:   # a plural form: "Terocin patches" -> "terocin patch"
                 entry = self.entries.get(re.sub(r"(?:es|s)$", "", normalize_name(m.group(0))))

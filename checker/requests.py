@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from checker.drugs import DrugCatalog, DrugMatch, default_catalog
 
@@ -27,9 +28,24 @@ _NUM_WORD = r"(?:\d+(?:\.\d+)?|" + "|".join(sorted(_WORD_NUMBERS, key=len, rever
 _COUNT_WORD = r"(?:\d+(?:\.\d+)?|" + "|".join(
     sorted((w for w in _WORD_NUMBERS if w not in ("a", "an")), key=len, reverse=True)) + r")"
 
+class _Lazy:
+    """A regex compiled on first use (``search``, ``match``...), so that importing the parser compiles nothing."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._pattern, self._flags = pattern, flags
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        rx = re.compile(self._pattern, self._flags)
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+            setattr(self, method, getattr(rx, method))   # later calls go straight to the compiled pattern
+        return getattr(rx, name)
+
+
 # Words that make an item a service when they come before any drug name ("Twelve acupuncture visits
 # with Capsaicin patch", "Urine drug screen for hydrocodone", "Consultation for pain medicine").
-_SERVICE_RE = re.compile(
+_SERVICE_RE = _Lazy(
     r"\b(?:acupuncture|therapy|therapies|therapist|physiotherapy|chiropract\w*|chiro|rehab\w*|"
     r"visits?|sessions?|consult\w*|evaluation|eval|exam|examination|re-?exam|referral|follow[\s-]?up|"
     r"office|screen(?:ing)?|test(?:ing|s)?|toxicology|urine|urinalysis|UDS|UDT|drug\s+screen|"
@@ -50,7 +66,7 @@ _FORMS: list[tuple[str, str]] = [
     (r"tablets?|tabs?", "tablet"), (r"capsules?|caps?", "capsule"),
     (r"injections?|inj|injectable", "injection"),
 ]
-_FORM_RE = re.compile(r"\b(?:" + "|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_FORMS)) + r")\b",
+_FORM_RE = _Lazy(r"\b(?:" + "|".join(f"(?P<f{i}>{p})" for i, (p, _) in enumerate(_FORMS)) + r")\b",
                       re.IGNORECASE)
 _TOPICAL_FORMS = {"patch", "gel", "cream", "ointment", "lotion"}
 
@@ -61,30 +77,30 @@ _ROUTE_WORDS: list[tuple[str, str]] = [
     (r"sublingual(?:ly)?|SL", "sublingual"),
     (r"IM|IV|intramuscular(?:ly)?|intravenous(?:ly)?|injection|injectable|inj", "injection"),
 ]
-_ROUTE_RE = [(re.compile(rf"(?<![\w.])(?:{p})(?![\w])", re.IGNORECASE), r) for p, r in _ROUTE_WORDS]
+_ROUTE_RE = [(_Lazy(rf"(?<![\w.])(?:{p})(?![\w])", re.IGNORECASE), r) for p, r in _ROUTE_WORDS]
 
 _STRENGTH_UNITS = r"(?:mcg/h(?:r|our)?|mg/\d*\s*ml|mcg|µg|ug|mg|%)"
 _NUM = r"\d+(?:\.\d+)?"
 # One strength chunk: numbers joined by "/" or "-", each optionally with a unit ("10/325mg",
 # "4%-27.5%-0.0325%", "7.5 mg", "25mcg/hr", "10mg/1ml").
-_CHUNK_RE = re.compile(
+_CHUNK_RE = _Lazy(
     rf"(?<![\d.#/,])({_NUM})\s*({_STRENGTH_UNITS})?((?:\s*[/-]\s*{_NUM}\s*(?:{_STRENGTH_UNITS})?)*)(?!\w|\.\d)",
     re.IGNORECASE,
 )
-_PART_RE = re.compile(rf"({_NUM})\s*({_STRENGTH_UNITS})?", re.IGNORECASE)
+_PART_RE = _Lazy(rf"({_NUM})\s*({_STRENGTH_UNITS})?", re.IGNORECASE)
 
-_RETRO_RE = re.compile(
+_RETRO_RE = _Lazy(
     r"\bretro(?:spective(?:ly)?)?\b|\bDOS\b\s*:?\s*\d|\bdates?\s+of\s+service\b", re.IGNORECASE)
-_PRN_RE = re.compile(r"\bp\.?r\.?n\.?(?![a-z])|\bas\s+needed\b", re.IGNORECASE)
-_SITE_RE = re.compile(
+_PRN_RE = _Lazy(r"\bp\.?r\.?n\.?(?![a-z])|\bas\s+needed\b", re.IGNORECASE)
+_SITE_RE = _Lazy(
     r"\b(?:to|into|in)\s+(?:the\s+)?(?:left|right|bilateral)?\s*(?:knee|shoulder|hip|elbow|wrist|ankle|joint|"
     r"spine|back|neck|bursa|tendon|foot|hand)|\b(?:intra-?articular|epidural|facet|trigger\s+points?|"
     r"joint|bursa|L\d|C\d|S1|SI)\b",
     re.IGNORECASE,
 )
-_COMPOUND_RE = re.compile(r"\bcompound(?:ed)?\b|\bcream\s+base\b", re.IGNORECASE)
-_ER_RE = re.compile(r"\b(?:ER|XR|CR|SR|XL|LA|extended[\s-]+release|controlled[\s-]+release)\b")
-_PARTIAL_RE = re.compile(r"\boriginal\s+request\s*,", re.IGNORECASE)
+_COMPOUND_RE = _Lazy(r"\bcompound(?:ed)?\b|\bcream\s+base\b", re.IGNORECASE)
+_ER_RE = _Lazy(r"\b(?:ER|XR|CR|SR|XL|LA|extended[\s-]+release|controlled[\s-]+release)\b")
+_PARTIAL_RE = _Lazy(r"\boriginal\s+request\s*,", re.IGNORECASE)
 # Units that hold many doses: "#1 box" of patches, "1 tube" of gel is a package count, not a dose count.
 _PACKAGE_UNITS = r"box(?:es)?|tubes?|bottles?|jars?|kits?|containers?|cartons?|packages?|canisters?"
 _PACKAGE_SINGULAR = {"boxes": "box"}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from checker.drugs import DEFAULT_PATH, DRUG_CLASSES, default_catalog, load_catalog
+from checker.drugs import DEFAULT_PATH, DRUG_CLASSES, _full_pattern, default_catalog, load_catalog, normalize_name
 from checker.errors import InputError
 
 
@@ -157,3 +160,58 @@ def test_medication_list_sentences_name_every_drug() -> None:
         "Relevant medications included Norco, Ketaprofen, and cyclobenzaprine.")]
     assert found == ["hydrocodone", "topiramate", "orphenadrine", "diclofenac", "lorazepam", "quetiapine",
                      "zaleplon", "doxepin", "hydrocodone", "ketoprofen", "cyclobenzaprine"]
+
+
+# --- the lazily compiled matcher finds exactly what the single alternation of every name finds ------
+
+def _reference_find(text: str) -> list[tuple[int, int, str, str]]:
+    cat = default_catalog()
+    names = sorted(cat.entries, key=lambda n: (-len(n), n))
+    rx = re.compile(_full_pattern(names), re.IGNORECASE)
+    out = []
+    for m in rx.finditer(text):
+        entry = cat.entries.get(normalize_name(m.group(0))) or cat.entries.get(
+            re.sub(r"(?:es|s)$", "", normalize_name(m.group(0))))
+        if entry is not None:
+            out.append((m.start(), m.end(), m.group(0), entry.key))
+    return out
+
+
+def _find(text: str) -> list[tuple[int, int, str, str]]:
+    return [(m.start, m.end, m.text, m.entry.key) for m in default_catalog().find(text)]
+
+
+def test_find_equals_the_single_alternation_on_real_titles() -> None:
+    fixture = Path(__file__).parent / "fixtures" / "request_titles.tsv"
+    text = fixture.read_text(encoding="utf-8")
+    assert _find(text) == _reference_find(text)
+    assert len(_find(text)) > 100
+
+
+_NAME_PIECES = st.sampled_from(sorted({n for n in default_catalog().entries} | {
+    "Norco10/325", "MS-Contin", "ms  contin", "Terocin patches", "Flector patches", "Tylenol #3", "tramadol er",
+    "xnorco", "norcox", "NORCO", "\u212aetoprofen", "\u017foma", "\u0130buprofen", "Lidoderm", "#", "/", "-", ".",
+    " ", "\n", "1", "10mg", "é", "ß", "and", "s", "es"}))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_NAME_PIECES, st.text(max_size=4)), max_size=12).map("".join))
+def test_find_equals_the_single_alternation(text: str) -> None:
+    assert _find(text) == _reference_find(text)
+
+
+def test_initials_fold_as_the_regex_engine_does() -> None:
+    cat = default_catalog()
+    cat.find("")   # build the scanner
+    initials = "".join(sorted(cat._names))
+    for code in range(0x3000):
+        char = chr(code)
+        folded = [c for c in initials if re.fullmatch(re.escape(c), char, re.IGNORECASE)]
+        assert cat._initial(char) == (folded[0] if folded else None), hex(code)
+
+
+def test_matcher_is_compiled_on_first_use_and_per_initial() -> None:
+    cat = load_catalog()
+    assert cat._scanner is None and not cat._buckets
+    assert [m.entry.key for m in cat.find("Norco 10/325mg #120")] == ["Norco"]
+    assert set(cat._buckets) == {"n", "m"}   # "Norco", and "mg" after a digit

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -371,3 +374,25 @@ def test_trezix_title_with_a_typo_reads_the_remaining_portion_as_written() -> No
     p = parse_request(row["title"])
     assert p.strengths_mg == {"acetaminophen": 30.5, "caffeine": 30, "dihydrocodeine": 16}
     assert (p.strength_mg, p.days_supply, p.quantity) == (16, 30, None)
+
+
+def test_importing_the_parser_compiles_no_regex() -> None:
+    # cold start: the parser's and the catalog's patterns are compiled when first used, not at import
+    code = textwrap.dedent("""
+        import re, sys
+        compiled = []
+        real = re._compile
+        def spy(pattern, flags):
+            frame = sys._getframe(2)
+            if frame.f_code.co_filename.endswith(("checker/requests.py", "checker/drugs.py")) \\
+                    and (type(pattern), pattern, flags) not in re._cache and pattern not in compiled:
+                compiled.append(pattern)
+            return real(pattern, flags)
+        re._compile = spy
+        import checker.requests
+        from checker.drugs import default_catalog
+        default_catalog()
+        print(sorted(map(str, compiled)))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['[a-z0-9#]+']"   # only normalize_name's word pattern, to load the catalog
