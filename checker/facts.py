@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from checker.drugs import default_catalog
 from checker.requests import ParsedRequest, parse_request
 from checker.vocabulary import vocabulary
 
@@ -97,6 +98,13 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
         value = getattr(parsed, name)
         if value is not None:
             out["request." + name] = value
+    if drug is not None and drug != parsed.drug:  # a drug given in the case that the text does not name
+        info = default_catalog().ingredient(drug)
+        out["request.ingredients"] = [drug]
+        if info is not None:
+            out["request.drug_class"] = info.drug_class
+        else:
+            out.pop("request.drug_class", None)
     out["request.has_quantity"] = parsed.quantity is not None or parsed.days_supply is not None
     out["request.compounded"] = parsed.drug_class == "compounded_topical" or len(parsed.ingredients) > 1 and \
         parsed.route == "topical"

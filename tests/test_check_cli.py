@@ -147,3 +147,16 @@ def test_a_written_report_has_the_usual_file_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_drug_given_in_the_case_gets_its_class_and_rule(tmp_path):
+    # The text names no catalog drug (a typo), the case says which drug it is: the rule for its class applies.
+    case = tmp_path / "given.yaml"
+    case.write_text('case_id: given\nreport_date: "2015-06-01"\n'
+                    'requests:\n  - {text: "Xanx 1mg #30", drug: alprazolam}\n  - {text: "Xanax 1mg #30"}\n')
+    run = mtus("check", case, "-f", "json")
+    assert run.returncode == 0, run.stderr
+    given, parsed = json.loads(run.stdout)["cases"][0]["items"]
+    assert (given["drug_class"], given["ingredients"], given["rule"]) == ("benzodiazepine", ["alprazolam"],
+                                                                          parsed["rule"])
+    assert given["rule"] == "mtus.chronic-pain.benzodiazepines"
