@@ -119,5 +119,10 @@ def main() -> None:
     except InputError as exc:
         _err(exc)
         sys.exit(2)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, exit 1 as click does
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)

@@ -160,3 +160,14 @@ def test_a_drug_given_in_the_case_gets_its_class_and_rule(tmp_path):
     assert (given["drug_class"], given["ingredients"], given["rule"]) == ("benzodiazepine", ["alprazolam"],
                                                                           parsed["rule"])
     assert given["rule"] == "mtus.chronic-pain.benzodiazepines"
+
+
+def test_a_reader_that_goes_away_is_not_a_traceback():
+    # `mtus check ... | head`: the pipe closes before the report is written.
+    letters = sorted((ROOT / "cases" / "letters").glob("*.yaml"))
+    proc = subprocess.Popen([sys.executable, "-m", "checker", "check", *map(str, letters), "-f", "json"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc.stdout.close()
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 1 and "Traceback" not in stderr and stderr == ""
