@@ -14,7 +14,7 @@ from pathlib import Path
 
 from checker.compile import decision_ids
 from checker.errors import Problem
-from checker.rules import Library, RuleSet, _Source, load_library, rule_entries
+from checker.rules import Library, RuleSet, _Source, load_library, merged_criterion, rule_entries
 from checker.schema_errors import schema_problems
 from checker.yamlpos import Positions
 
@@ -46,14 +46,8 @@ class _Entry:
 
 def _criteria(entry: _Entry, shared: dict) -> list[tuple[int, dict]]:
     """The rule's criteria with shared ones merged in (unknown ``use:`` is the loader's problem)."""
-    out = []
-    for i, crit in enumerate(entry.raw.get("criteria", [])):
-        if "use" in crit:
-            if crit["use"] not in shared:
-                continue
-            crit = {**shared[crit["use"]][0], **{k: v for k, v in crit.items() if k != "use"}}
-        out.append((i, crit))
-    return out
+    merged = (merged_criterion(crit, shared) for crit in entry.raw.get("criteria", []))
+    return [(i, crit) for i, crit in enumerate(merged) if crit is not None]
 
 
 def check_citations(entry: _Entry, shared: dict) -> list[Problem]:

@@ -402,14 +402,14 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
     unknown_use = False
     for i, crit in enumerate(raw["criteria"]):
         cpath = (*base, "criteria", i)
-        if "use" in crit:
-            if crit["use"] not in shared:
-                unknown_use = True
-                hint = next(iter(sorted(shared, key=lambda s: -_similar(s, crit["use"]))), None)
-                check.add((*cpath, "use"), f"unknown shared criterion '{crit['use']}'",
-                          f"did you mean '{hint}'?" if hint else "shared criteria live in a file with only `criteria:`")
-                continue
-            crit = {**shared[crit["use"]][0], **{k: v for k, v in crit.items() if k != "use"}}
+        merged = merged_criterion(crit, shared)
+        if merged is None:
+            unknown_use = True
+            hint = next(iter(sorted(shared, key=lambda s: -_similar(s, crit["use"]))), None)
+            check.add((*cpath, "use"), f"unknown shared criterion '{crit['use']}'",
+                      f"did you mean '{hint}'?" if hint else "shared criteria live in a file with only `criteria:`")
+            continue
+        crit = merged
         if crit["id"] in ids:
             check.add((*cpath, "id"), f"duplicate criterion id '{crit['id']}' in rule '{raw['id']}'")
         ids.add(crit["id"])
@@ -437,6 +437,16 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                 _date(effective.get("from")), _date(effective.get("to")), criteria,
                 compile_decision(raw["decision"]), decision_ids(raw["decision"]), raw.get("examples") or [],
                 src.file, (src.positions.find(base) or (None,))[0], raw)
+
+
+def merged_criterion(crit: dict, shared: dict) -> dict | None:
+    """A rule's criterion as written, or the shared one it reuses with ``use:`` with its own fields over it
+    (None for an unknown ``use:``)."""
+    if "use" not in crit:
+        return crit
+    if crit["use"] not in shared:
+        return None
+    return {**shared[crit["use"]][0], **{k: v for k, v in crit.items() if k != "use"}}
 
 
 def _decision_refs(node: Any, path: tuple) -> list[tuple[str, tuple]]:
