@@ -38,9 +38,10 @@ def _flatten(node: dict, prefix: str, out: Facts) -> None:
 
 
 def _weeks(start: date | None, end: date | None) -> float | None:
+    """Weeks from ``start`` to ``end``; a start after the end counts as no time at all, never negative."""
     if start is None or end is None:
         return None
-    return round((end - start).days / 7, 1)
+    return round(max(0, (end - start).days) / 7, 1)
 
 
 def case_facts(case: dict) -> Facts:
