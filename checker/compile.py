@@ -28,26 +28,25 @@ class NotApplicable:
 NA = NotApplicable()
 
 
-def kleene_all(values: Iterable[bool | None]) -> bool | None:
-    """Kleene AND: False wins, then unknown, else True."""
+def _kleene(values: Iterable[bool | None], decides: bool) -> bool | None:
+    """Kleene AND (``decides=False``) or OR (``decides=True``): the deciding value wins, then unknown."""
     unknown = False
     for v in values:
-        if v is False:
-            return False
+        if v is decides:
+            return decides
         if v is None:
             unknown = True
-    return None if unknown else True
+    return None if unknown else not decides
+
+
+def kleene_all(values: Iterable[bool | None]) -> bool | None:
+    """Kleene AND: False wins, then unknown, else True."""
+    return _kleene(values, False)
 
 
 def kleene_any(values: Iterable[bool | None]) -> bool | None:
     """Kleene OR: True wins, then unknown, else False."""
-    unknown = False
-    for v in values:
-        if v is True:
-            return True
-        if v is None:
-            unknown = True
-    return None if unknown else False
+    return _kleene(values, True)
 
 
 def kleene_not(value: bool | None) -> bool | None:
@@ -84,40 +83,29 @@ def _comparison(path: str, op: str, operand: Any) -> Test:
     raise ValueError(f"unknown operator {op}")
 
 
-def _all_of(parts: tuple[Test, ...]) -> Test:
-    """Kleene AND of tests, stopping at the first False (a plain loop: no generator per call)."""
+def _combined(parts: tuple[Test, ...], decides: bool) -> Test:
+    """Kleene AND (``decides=False``) or OR (``decides=True``) of tests, stopping at the deciding value.
+
+    A plain loop over the parts rather than ``_kleene`` over a generator: this runs for every item.
+    """
     def test(f: Facts) -> bool | None:
         unknown = False
         for part in parts:
             v = part(f)
-            if v is False:
-                return False
+            if v is decides:
+                return decides
             if v is None:
                 unknown = True
-        return None if unknown else True
-    return test
-
-
-def _any_of(parts: tuple[Test, ...]) -> Test:
-    """Kleene OR of tests, stopping at the first True."""
-    def test(f: Facts) -> bool | None:
-        unknown = False
-        for part in parts:
-            v = part(f)
-            if v is True:
-                return True
-            if v is None:
-                unknown = True
-        return None if unknown else False
+        return None if unknown else not decides
     return test
 
 
 def compile_test(node: dict) -> Test:
     """Compile a test mapping ({fact, op} or all/any/not) into a function of the facts."""
     if "all" in node:
-        return _all_of(tuple(compile_test(n) for n in node["all"]))
+        return _combined(tuple(compile_test(n) for n in node["all"]), False)
     if "any" in node:
-        return _any_of(tuple(compile_test(n) for n in node["any"]))
+        return _combined(tuple(compile_test(n) for n in node["any"]), True)
     if "not" in node:
         inner = compile_test(node["not"])
         return lambda f: None if (v := inner(f)) is None else not v
@@ -125,18 +113,24 @@ def compile_test(node: dict) -> Test:
     return _comparison(node["fact"], op, node[op])
 
 
-def test_paths(node: dict) -> list[str]:
-    """Every fact path a test reads, in order, without repeats."""
-    out: list[str] = []
+def _leaves(node: Any, leaf: Callable[[Any], str | None], out: list[str]) -> list[str]:
+    """Collect the leaves of an all/any/not tree in order, without repeats."""
+    name = leaf(node)
+    if name is not None:
+        if name not in out:
+            out.append(name)
+        return out
     for key in ("all", "any"):
         for n in node.get(key, []):
-            out += [p for p in test_paths(n) if p not in out]
+            _leaves(n, leaf, out)
     if "not" in node:
-        out += [p for p in test_paths(node["not"]) if p not in out]
-    if "fact" in node and node["fact"] not in out:
-        out.append(node["fact"])
+        _leaves(node["not"], leaf, out)
     return out
 
+
+def test_paths(node: dict) -> list[str]:
+    """Every fact path a test reads, in order, without repeats."""
+    return _leaves(node, lambda n: n.get("fact"), [])
 
 Decision = Callable[[dict[str, Any]], Any]
 
@@ -168,16 +162,7 @@ def compile_decision(node: Any) -> Decision:
 
 def decision_ids(node: Any) -> list[str]:
     """Every criterion id a decision names, in order."""
-    if isinstance(node, str):
-        return [node]
-    out: list[str] = []
-    for key in ("all", "any"):
-        for n in node.get(key, []):
-            out += [i for i in decision_ids(n) if i not in out]
-    if "not" in node:
-        out += [i for i in decision_ids(node["not"]) if i not in out]
-    return out
-
+    return _leaves(node, lambda n: n if isinstance(n, str) else None, [])
 
 _FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
