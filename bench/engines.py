@@ -18,11 +18,11 @@ documented, 2 = met, 3 = not applicable.  Then Kleene AND is ``min`` (3 is its n
 an ``all`` of only not-applicable criteria stays 3), Kleene NOT is ``(6 - x) % 4`` (2<->0, 1 and 3
 unchanged) and Kleene OR is ``(max((x + 1) % 4 ...) + 3) % 4`` (the shift makes 3 the lowest value, so
 it is neutral, and shifts back).  An item is predicted overturned when its decision is met or not
-applicable (2 or 3), exactly as ``checker.engine.evaluate_item`` does.
+applicable (2 or 3), exactly as ``checker.engine.evaluate.evaluate_item`` does.
 
 What each engine does per item:
 
-* **mtus**: ``checker.engine.evaluate_item(rule, facts)``: the full trace, every criterion's status,
+* **mtus**: ``checker.engine.evaluate.evaluate_item(rule, facts)``: the full trace, every criterion's status,
   its citation, its explanation filled in with the facts, the facts it read, the criteria to document
   and those not met.  It reads the flat facts dict as ``mtus check`` builds it.
 * **zen / jsonlogic**: the outcome only (ZEN also returns each criterion's number).  They read the
@@ -58,11 +58,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.compile import NA  # noqa: E402
-from checker.engine import evaluate_item  # noqa: E402
-from checker.rules import Rule, RuleSet, load_rules  # noqa: E402
-from checker.vocabulary import vocabulary  # noqa: E402
-from checker.yamlpos import load as load_yaml  # noqa: E402
+from checker.core.yamlpos import load as load_yaml  # noqa: E402
+from checker.engine.evaluate import evaluate_item  # noqa: E402
+from checker.facts.vocabulary import vocabulary  # noqa: E402
+from checker.rules.compile import NA  # noqa: E402
+from checker.rules.ruleset import Rule, RuleSet, load_rules  # noqa: E402
 
 Facts = dict[str, Any]
 NOT_MET, UNKNOWN, MET, NOT_APPLICABLE = 0, 1, 2, 3
@@ -89,7 +89,7 @@ class Spec:
 
 
 def shared_criteria(ruleset: RuleSet) -> dict[str, dict]:
-    """Shared criteria (files without a top-level ``id``), by id, as ``checker.rules`` reads them."""
+    """Shared criteria (files without a top-level ``id``), by id, as ``checker.rules.ruleset`` reads them."""
     out: dict[str, dict] = {}
     for file in ruleset.files:
         data, _ = load_yaml(Path(file))
@@ -136,7 +136,7 @@ def spec_leaves(spec: Spec) -> list[tuple[str, str, Any]]:
 
 def class_drugs() -> dict[str, list[str]]:
     """Generic drugs by class, from the drug catalog."""
-    from checker.drugs import default_catalog
+    from checker.facts.catalog import default_catalog
 
     out: dict[str, list[str]] = {}
     for name, ing in sorted(default_catalog().ingredients.items()):

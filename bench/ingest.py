@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+LETTERS = ROOT / "cases" / "letters" / "pdf"
 sys.path.insert(0, str(ROOT))
 
 from checker.ingest.case import letter_to_case_data  # noqa: E402
@@ -28,7 +28,7 @@ from checker.ingest.text import letter_text  # noqa: E402
 
 
 def letters() -> list[Path]:
-    return sorted((SHARED / "letters").glob("*.pdf")) + sorted((SHARED / "seeds").glob("*.txt"))
+    return sorted(LETTERS.glob("*.pdf")) + sorted((ROOT / "cases" / "seeds" / "text").glob("*.txt"))
 
 
 def bench_speed(paths: list[Path], repeat: int) -> None:
@@ -80,7 +80,7 @@ def bench_quality(assessor, name: str) -> None:
     pairs = []
     t0 = time.perf_counter()
     for rel, labels in load_labels(ROOT / "tests" / "fixtures" / "labelled_facts"):
-        letter = parse_letter(letter_text(SHARED / rel), rel)
+        letter = parse_letter(letter_text(ROOT / rel), rel)
         pairs.append((Path(rel).stem, labels, letter_to_case_data(letter, assessor=assessor)))
     elapsed = time.perf_counter() - t0
     counts = score(pairs)

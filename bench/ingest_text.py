@@ -1,6 +1,6 @@
 """Compare PDF text extractors on the shared IMR letters: speed and text quality.
 
-Usage: ``python bench/ingest_text.py [LETTERS_DIR]`` (default ``../shared/letters`` next to the repo).
+Usage: ``python bench/ingest_text.py [LETTERS_DIR]`` (default ``cases/letters/pdf``).
 
 Engines: pypdfium2 raw text, pypdfium2 through ``checker.ingest.letter_text`` (normalised),
 ``pdftotext`` (poppler, plain and ``-layout``) and ``pypdf``; engines that are not installed are
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.errors import InputError  # noqa: E402
+from checker.core.errors import InputError  # noqa: E402
 from checker.ingest import letter_text, normalise_text, parse_letter  # noqa: E402
 
 TITLE_RE = re.compile(r":\s*(Upheld|Overturned)\s*$|^\s*(Upheld|Overturned)\s*$", re.M)
@@ -82,7 +82,7 @@ def engines() -> dict[str, Callable[[Path], str]]:
 
 
 def main() -> None:
-    letters = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "letters"
+    letters = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "cases" / "letters" / "pdf"
     expected: dict[str, list[str]] = defaultdict(list)
     with open(letters / "outcomes.tsv", newline="") as fh:
         for row in csv.DictReader(fh, delimiter="\t"):

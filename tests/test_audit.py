@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import LETTERS_DIR, SEEDS_DIR
 
 from checker.audit.collect import clean_sections, iter_sources
 from checker.audit.items import Row
@@ -249,17 +250,15 @@ def test_audit_paths_and_audit_run_are_the_same_command():
     assert json.loads(implicit.stdout)["items"] == json.loads(explicit.stdout)["items"]
 
 
-SHARED = ROOT.parent / "shared"
 
 
-@pytest.mark.skipif(not (SHARED / "letters" / "outcomes.tsv").exists(), reason=f"real letters not found at {SHARED}")
 def test_real_letters_end_to_end_with_actual_outcomes_from_the_letters():
-    letters = sorted((SHARED / "letters").glob("*.pdf"))[:12]
-    result = run_audit([*letters, SHARED / "seeds"], jobs=2, chunk=2)
+    letters = sorted((LETTERS_DIR).glob("*.pdf"))[:12]
+    result = run_audit([*letters, SEEDS_DIR], jobs=2, chunk=2)
     doc = _json(result)
     assert doc["errors"] == []
     expected: dict[str, list[str]] = {}
-    for line in (SHARED / "letters" / "outcomes.tsv").read_text().splitlines()[1:]:
+    for line in (LETTERS_DIR / "outcomes.tsv").read_text().splitlines()[1:]:
         letter, _item, _kind, _cls, outcome = line.split("\t")
         expected.setdefault(letter, []).append(outcome)
     got: dict[str, list[str]] = {}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import evaluate_item
-from checker.rules import load_rules
+from checker.engine.evaluate import evaluate_item
+from checker.rules.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))

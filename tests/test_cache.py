@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import cache
-from checker.engine import evaluate_item
-from checker.rules import load_rules, rule_files
+from checker.engine.evaluate import evaluate_item
+from checker.rules import cache
+from checker.rules.ruleset import load_rules, rule_files
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import plain_check
+from checker.cli.fast import plain_check
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "cases/seeds/000_98fed6c8c6e0f14b.yaml"
@@ -16,9 +16,9 @@ BAD = "tests/fixtures/bad_cases/broken_yaml.yaml"
 
 
 def _run(via_typer: bool, *args: str) -> subprocess.CompletedProcess:
-    command = ["-c", "import sys; from checker.cli import main; main()"]
+    command = ["-c", "import sys; from checker.cli.fast import main; main()"]
     if via_typer:
-        command = ["-c", "from checker import cli; cli.plain_check = lambda argv: None; cli.main()"]
+        command = ["-c", "from checker.cli import fast as cli; cli.plain_check = lambda argv: None; cli.main()"]
     return subprocess.run([sys.executable, *command, *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 

@@ -1,4 +1,4 @@
-"""Tests of the drug catalog (rules/drugs.yaml, checker/drugs.py)."""
+"""Tests of the drug catalog (rules/drugs.yaml, checker/facts/catalog.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.drugs import DEFAULT_PATH, DRUG_CLASSES, _full_pattern, default_catalog, load_catalog, normalize_name
-from checker.errors import InputError
+from checker.core.errors import InputError
+from checker.facts.catalog import (
+    DEFAULT_PATH,
+    DRUG_CLASSES,
+    _full_pattern,
+    default_catalog,
+    load_catalog,
+    normalize_name,
+)
 
 
 def test_default_path_is_the_repo_catalog() -> None:

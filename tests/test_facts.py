@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from checker.facts import case_facts, request_facts
-from checker.requests import parse_request
+from checker.facts.derived import case_facts, request_facts
+from checker.facts.requests import parse_request
 
 
 def facts_for(case: dict, text: str, **request) -> dict:

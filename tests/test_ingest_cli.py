@@ -8,19 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
+from conftest import LETTERS_DIR, SEEDS_DIR
 
-from checker.cases import case_from_data, load_cases
+from checker.facts.cases import case_from_data, load_cases
 from checker.ingest.batch import ingest_letters
 from checker.ingest.case import letter_case
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 BAD = ROOT / "tests" / "fixtures" / "bad_letters"
-SEED = SHARED / "seeds" / "004_2a473cbf33bb0773.txt"
-PDF = SHARED / "letters" / "CM16-0230651.pdf"
-needs_shared = pytest.mark.skipif(not (SHARED / "letters").is_dir(), reason="shared letters not available")
+SEED = SEEDS_DIR / "004_2a473cbf33bb0773.txt"
+PDF = LETTERS_DIR / "CM16-0230651.pdf"
 
 
 def mtus(*args: str) -> subprocess.CompletedProcess[str]:
@@ -28,7 +26,6 @@ def mtus(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=300)
 
 
-@needs_shared
 def test_json_stdout_is_the_contract_shape():
     run = mtus("ingest", str(PDF), str(SEED), "--format", "json")
     assert run.returncode == 0, run.stderr
@@ -41,7 +38,6 @@ def test_json_stdout_is_the_contract_shape():
     assert cases[0]["requests"][7]["drug"] == "tramadol" and cases[0]["requests"][0]["drug"] is None
 
 
-@needs_shared
 def test_yaml_stream_one_document_per_case():
     run = mtus("ingest", str(PDF), str(SEED))
     assert run.returncode == 0, run.stderr
@@ -52,7 +48,6 @@ def test_yaml_stream_one_document_per_case():
         "cases are written for people to edit: no YAML anchors or aliases"
 
 
-@needs_shared
 def test_output_folder_never_overwrites_without_force(tmp_path):
     run = mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json")
     assert run.returncode == 0, run.stderr
@@ -68,7 +63,6 @@ def test_output_folder_never_overwrites_without_force(tmp_path):
     assert load_cases(result.written[0])[0].case_id == SEED.stem
 
 
-@needs_shared
 def test_bad_letters_are_one_line_each_and_the_batch_goes_on():
     bad = sorted(BAD.iterdir())
     run = mtus("ingest", str(bad[0]), str(PDF), *map(str, bad[1:]), "--format", "json")
@@ -86,15 +80,14 @@ def test_only_bad_letters_exit_2_with_nothing_on_stdout():
     assert "not an IMR decision letter" in run.stderr and "no text layer" in run.stderr
 
 
-@needs_shared
 def test_every_letter_validates_and_matches_outcomes():
-    rows = list(csv.DictReader((SHARED / "letters" / "outcomes.tsv").open(), delimiter="\t"))
+    rows = list(csv.DictReader((LETTERS_DIR / "outcomes.tsv").open(), delimiter="\t"))
     expected: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         expected.setdefault(row["letter"], []).append(row)
     kinds_right = kinds_total = 0
     for stem, items in expected.items():
-        case = letter_case(SHARED / "letters" / f"{stem}.pdf").data
+        case = letter_case(LETTERS_DIR / f"{stem}.pdf").data
         assert case["case_id"] == stem
         assert [r["actual"] for r in case["requests"]] == [i["outcome"] for i in items], stem
         for request, item in zip(case["requests"], items, strict=False):
@@ -102,7 +95,7 @@ def test_every_letter_validates_and_matches_outcomes():
             kinds_right += request["kind"] == ("drug" if item["kind"] == "drug" else "service")
             assert (request["drug"] is None) == (request["kind"] == "service")
     assert kinds_right / kinds_total >= 0.98
-    for seed in sorted((SHARED / "seeds").glob("*.txt")):
+    for seed in sorted((SEEDS_DIR).glob("*.txt")):
         case = letter_case(seed).data
         assert case["case_id"] == seed.stem and all(r["kind"] == "drug" for r in case["requests"])
 

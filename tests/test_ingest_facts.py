@@ -16,9 +16,7 @@ from checker.ingest.letter import parse_letter, read_letter
 from checker.ingest.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 LABELS = ROOT / "tests" / "fixtures" / "labelled_facts"
-needs_shared = pytest.mark.skipif(not (SHARED / "letters").is_dir(), reason="shared letters not available")
 
 #: Floors at the level reached (micro-averaged over every scored fact type), and for key fact types.
 MICRO_PRECISION, MICRO_RECALL = 0.95, 0.88
@@ -54,7 +52,7 @@ TYPE_FLOORS = {  # fact type: (precision, recall)
 def scored():
     pairs = []
     for rel, labels in load_labels(LABELS):
-        letter = read_letter(SHARED / rel)
+        letter = read_letter(ROOT / rel)
         pairs.append((Path(rel).stem, labels, letter_to_case_data(letter)))
     return score(pairs)
 
@@ -62,17 +60,15 @@ def scored():
 def test_enough_letters_labelled():
     labelled = load_labels(LABELS)
     assert len(labelled) >= 15
-    assert sum(rel.startswith("seeds/") for rel, _ in labelled) == 5
+    assert sum(rel.startswith("cases/seeds/") for rel, _ in labelled) == 5
 
 
-@needs_shared
 def test_micro_precision_and_recall_floors(scored):
     total = totals(scored)
     assert total.precision >= MICRO_PRECISION, "\n".join(total.errors)
     assert total.recall >= MICRO_RECALL, "\n".join(total.errors)
 
 
-@needs_shared
 @pytest.mark.parametrize("fact", sorted(TYPE_FLOORS))
 def test_fact_type_floors(scored, fact):
     counts = scored[fact]

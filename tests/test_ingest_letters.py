@@ -9,21 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from conftest import LETTERS_DIR, SEEDS_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.errors import InputError
+from checker.core.errors import InputError
 from checker.ingest import Letter, letter_text, parse_letter, read_letter
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-LETTERS = SHARED / "letters"
-SEEDS = SHARED / "seeds"
+LETTERS = LETTERS_DIR
+SEEDS = SEEDS_DIR
 BAD = Path(__file__).resolve().parent / "fixtures" / "bad_letters"
 
-needs_shared = pytest.mark.skipif(
-    not (LETTERS / "outcomes.tsv").is_file() or not SEEDS.is_dir(),
-    reason=f"shared letters not found at {SHARED} (expected ../shared next to the repo)",
-)
 
 #: Expected seed outcomes, from mtus-criteria.md §0.1 (seed file prefix -> [(title start, outcome)]).
 SEED_OUTCOMES: dict[str, list[tuple[str, str]]] = {
@@ -57,7 +53,6 @@ def _expected_outcomes() -> dict[str, list[tuple[int, str]]]:
 # ----------------------------------------------------------------------------- letters
 
 
-@needs_shared
 def test_every_item_and_outcome_of_every_letter() -> None:
     letters = _all_letters()
     expected = _expected_outcomes()
@@ -74,7 +69,6 @@ def test_every_item_and_outcome_of_every_letter() -> None:
     assert total == 210
 
 
-@needs_shared
 def test_seed_items_and_outcomes() -> None:
     seeds = _seeds()
     assert sorted(seeds) == sorted(SEED_OUTCOMES)
@@ -85,7 +79,6 @@ def test_seed_items_and_outcomes() -> None:
         assert seeds[key].era == "2009"
 
 
-@needs_shared
 def test_header_fields() -> None:
     for stem, letter in _all_letters().items():
         assert letter.case_number == stem
@@ -104,7 +97,6 @@ def test_header_fields() -> None:
     assert one.reviewer_license == "California,North Carolina"
 
 
-@needs_shared
 def test_seed_reviewer_both_forms() -> None:
     seeds = _seeds()
     assert seeds["000"].reviewer_specialty == "Anesthesia"  # "Board Certified in Anesthesia, has ..."
@@ -115,7 +107,6 @@ def test_seed_reviewer_both_forms() -> None:
     assert all(s.case_number is None for s in seeds.values())
 
 
-@needs_shared
 def test_items_have_citations_rationale_and_offsets() -> None:
     for stem, letter in {**_all_letters(), **_seeds()}.items():
         assert letter.summary and letter.text[letter.summary_offset :].startswith(letter.summary), stem
@@ -132,7 +123,6 @@ def test_items_have_citations_rationale_and_offsets() -> None:
                     assert c.edition or c.pages, (stem, c)
 
 
-@needs_shared
 def test_citation_forms() -> None:
     seeds = _seeds()
     norco = seeds["000"].items[0]
@@ -162,7 +152,6 @@ def test_citation_forms() -> None:
     assert ppi[0].citations[0].sections == ["Electrodiagnostic testing (EMG/NCS)"]
 
 
-@needs_shared
 def test_partial_certification_request_text() -> None:
     item = _all_letters()["CM16-0230651"].items[-1]
     assert item.partial
@@ -176,7 +165,6 @@ def test_partial_certification_request_text() -> None:
     assert all("original request" not in i.request_text for i in partials)
 
 
-@needs_shared
 def test_normalised_text() -> None:
     seed = letter_text(next(SEEDS.glob("000_*.txt")))
     assert "4 A's" in seed and "â" not in seed
@@ -258,7 +246,6 @@ def _sample_texts() -> list[str]:
     return texts
 
 
-@needs_shared
 @settings(max_examples=120, deadline=None)
 @given(st.data())
 def test_fuzz_mutated_real_letters(data: st.DataObject) -> None:

@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import OUTCOMES_TSV
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER_CASES = sorted((ROOT / "cases" / "letters").glob("*.yaml"))
-OUTCOMES = Path("/work/shared/letters/outcomes.tsv")
+OUTCOMES = OUTCOMES_TSV
 
 FLOOR_ITEMS = 40          # drug items encoded
 FLOOR_AGREEMENT = 37      # items whose prediction equals the letter's decision (not-covered items count as misses)

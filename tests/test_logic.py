@@ -5,7 +5,15 @@ from itertools import product
 
 import pytest
 
-from checker.compile import NA, compile_decision, compile_template, compile_test, kleene_all, kleene_any, kleene_not
+from checker.rules.compile import (
+    NA,
+    compile_decision,
+    compile_template,
+    compile_test,
+    kleene_all,
+    kleene_any,
+    kleene_not,
+)
 
 T, F, U = True, False, None
 REPORT = date(2016, 12, 1)

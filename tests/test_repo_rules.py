@@ -1,8 +1,8 @@
 """The bundled rule library as a rule author's CI sees it: valid, every example passing, coverage held."""
 
-from checker.coverage import run_tests
-from checker.lint import validate
-from checker.rules import load_rules
+from checker.authoring.coverage import run_tests
+from checker.rules.lint import validate
+from checker.rules.ruleset import load_rules
 
 COVERAGE_FLOOR = 95.0  # percent of reachable criterion statuses exercised by examples (measured 95.6)
 

@@ -1,4 +1,4 @@
-"""Tests of the request parser (checker/requests.py) on real item titles and on written examples."""
+"""Tests of the request parser (checker/facts/requests.py) on real item titles and on written examples."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.requests import ParsedRequest, parse_request
+from checker.facts.requests import ParsedRequest, parse_request
 
 FIXTURE = Path(__file__).parent / "fixtures" / "request_titles.tsv"
 
@@ -384,13 +384,13 @@ def test_importing_the_parser_compiles_no_regex() -> None:
         real = re._compile
         def spy(pattern, flags):
             frame = sys._getframe(2)
-            if frame.f_code.co_filename.endswith(("checker/requests.py", "checker/drugs.py")) \\
+            if frame.f_code.co_filename.endswith(("checker/facts/requests.py", "checker/facts/catalog.py")) \\
                     and (type(pattern), pattern, flags) not in re._cache and pattern not in compiled:
                 compiled.append(pattern)
             return real(pattern, flags)
         re._compile = spy
-        import checker.requests
-        from checker.drugs import default_catalog
+        import checker.facts.requests
+        from checker.facts.catalog import default_catalog
         default_catalog()
         print(sorted(map(str, compiled)))
     """)

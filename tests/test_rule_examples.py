@@ -2,8 +2,8 @@
 
 import pytest
 
-from checker.examples import run_example
-from checker.rules import load_rules
+from checker.authoring.testing import run_example
+from checker.rules.ruleset import load_rules
 
 RULESET, _ = load_rules()
 EXAMPLES = [(rule, ex) for rule in RULESET.rules for ex in rule.examples]

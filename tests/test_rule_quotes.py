@@ -1,7 +1,7 @@
 """Every quote a rule says it took from an IMR letter is really in one of the letters.
 
 A criterion's ``cite.provenance`` says how far its quote was checked: ``SEED`` (quoted in a 2013-2015 seed
-letter, ../shared/seeds/*.txt), ``LETTERS`` (quoted in a 2016-2017 letter, ../shared/letters/*.pdf) or
+letter, cases/seeds/text/*.txt), ``LETTERS`` (quoted in a 2016-2017 letter, cases/letters/pdf/*.pdf) or
 ``REVIEWER`` (a reviewer's own sentence in one of those letters, not the guideline's words). For each of these,
 the quote must be found in the text of the letters, so that an edit cannot invent one. ``PUB`` and ``RECALL``
 quotes are not checked here (they claim no letter).
@@ -9,28 +9,20 @@ quotes are not checked here (they claim no letter).
 Matching is tolerant of what a PDF text layer and a retyped quote change, and of nothing else: letters are
 compared in lower case with every character other than a letter or a digit removed (punctuation, spacing,
 hyphens broken over a line), and a quote with ``...`` elisions must have each of its parts, in any letter.
-Skipped when ../shared is not beside the repository.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import LETTERS_DIR, SEEDS_DIR
 
 from checker.ingest.text import letter_text
-from checker.rules import load_rules
+from checker.rules.ruleset import load_rules
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHECKED = ("SEED", "LETTERS", "REVIEWER")
 MIN_FRAGMENT = 12  # characters (normalised): an elided part shorter than this proves nothing
-
-pytestmark = pytest.mark.skipif(
-    not (SHARED / "seeds").is_dir() or not (SHARED / "letters").is_dir(),
-    reason=f"shared letters not found at {SHARED} (expected ../shared next to the repo)",
-)
-
 
 def normalise(text: str) -> str:
     """Lower case, letters and digits only (so spacing, punctuation and line-break hyphens do not matter)."""
@@ -44,7 +36,7 @@ def fragments(quote: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def letters() -> dict[str, str]:
-    paths = sorted((SHARED / "seeds").glob("*.txt")) + sorted((SHARED / "letters").glob("*.pdf"))
+    paths = sorted((SEEDS_DIR).glob("*.txt")) + sorted((LETTERS_DIR).glob("*.pdf"))
     assert paths, "no letters found"
     return {p.name: normalise(letter_text(p)) for p in paths}
 

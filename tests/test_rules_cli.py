@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checker.cli import app
-from checker.rules import load_rules
-from checker.vocabulary import vocabulary
+from checker.cli.fast import app
+from checker.facts.vocabulary import vocabulary
+from checker.rules.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "fixtures" / "broken_rules"
@@ -215,7 +215,7 @@ def test_check_output_carries_the_ruleset_provenance_in_every_format(demo, tmp_p
 
 
 def test_ruleset_hash_covers_the_rule_files_and_the_drug_catalog(demo, tmp_path, monkeypatch):
-    import checker.rules
+    import checker.rules.ruleset
 
     before = load_rules(demo)[0].hash
     demo.write_text(RULE.replace("At most 3 weeks", "At most three weeks"), encoding="utf-8")
@@ -224,5 +224,5 @@ def test_ruleset_hash_covers_the_rule_files_and_the_drug_catalog(demo, tmp_path,
     catalog = tmp_path / "catalog"
     catalog.mkdir()
     (catalog / "drugs.yaml").write_text("# another catalog\n", encoding="utf-8")
-    monkeypatch.setattr(checker.rules, "RULES_DIR", catalog)
+    monkeypatch.setattr(checker.rules.ruleset, "RULES_DIR", catalog)
     assert load_rules(demo)[0].hash != edited

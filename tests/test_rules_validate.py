@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.coverage import reachable
-from checker.lint import validate
-from checker.rule_errors import where
-from checker.rules import load_rules
+from checker.authoring.coverage import reachable
+from checker.rules.errors import where
+from checker.rules.lint import validate
+from checker.rules.ruleset import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path("tests/fixtures/broken_rules")

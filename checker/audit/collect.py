@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from checker.cases import Case, case_from_data, load_cases
-from checker.errors import InputError, Problem
+from checker.core.errors import InputError, Problem
+from checker.facts.cases import Case, case_from_data, load_cases
 
 LETTER_SUFFIXES = frozenset({".pdf", ".txt"})
 CASE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -105,7 +105,7 @@ def count_sources(paths: Iterable[str | Path]) -> int:
 
 
 class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """libyaml loader without timestamps (dates stay strings, as in :mod:`checker.yamlpos`)."""
+    """libyaml loader without timestamps (dates stay strings, as in :mod:`checker.core.yamlpos`)."""
 
 
 _FastLoader.yaml_implicit_resolvers = {

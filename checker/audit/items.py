@@ -1,6 +1,6 @@
 """Per-item audit records: a compact row for the statistics and a JSON line for the reports.
 
-An :class:`~checker.engine.ItemResult` is turned into these as soon as it is computed and then
+An :class:`~checker.engine.evaluate.ItemResult` is turned into these as soon as it is computed and then
 dropped, so an audit never holds evaluations in memory.
 """
 
@@ -10,9 +10,9 @@ import json
 from datetime import date
 from typing import Any, NamedTuple
 
-from checker.cases import Case
-from checker.engine import ItemResult
-from checker.rules import RuleSet
+from checker.engine.evaluate import ItemResult
+from checker.facts.cases import Case
+from checker.rules.ruleset import RuleSet
 
 DECIDING = ("not_met", "not_documented")
 

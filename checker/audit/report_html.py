@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from checker.audit.report_json import head
 from checker.audit.run import AuditResult
-from checker.render import MARK, WORD
+from checker.engine.render import MARK, WORD
 
 e = html.escape
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from checker.audit.run import AuditResult
-from checker.render import MARK, STYLE, WORD
+from checker.engine.render import MARK, STYLE, WORD
 
 _EXAMPLES = 5
 

@@ -21,9 +21,9 @@ from typing import IO, Any, NamedTuple
 from checker.audit.collect import Source, iter_sources, load_source
 from checker.audit.items import Record, records
 from checker.audit.stats import AuditStats
-from checker.engine import evaluate
-from checker.errors import Problem
-from checker.rules import RuleSet, load_rules
+from checker.core.errors import Problem
+from checker.engine.evaluate import evaluate
+from checker.rules.ruleset import RuleSet, load_rules
 
 
 class FileOutcome(NamedTuple):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from checker.audit.collect import is_source_under
-from checker.output import atomic_file
+from checker.core.output import atomic_file
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.audit.items import Row
-from checker.errors import InputError, Problem
+from checker.core.errors import InputError, Problem
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
-from checker.errors import InputError, Problem
+from checker.core.errors import InputError, Problem
+from checker.core.output import write_atomic
 from checker.ingest.case import letter_case
-from checker.output import write_atomic
 
 __all__ = ["IngestResult", "ingest_letters", "render_cases"]
 

@@ -3,7 +3,7 @@
 Public API for other stages (audit):
 
 * :func:`letter_to_case_data` builds the case dict from a :class:`~checker.ingest.letter.Letter`;
-* :func:`letter_case` reads a letter file and returns the validated :class:`~checker.cases.Case`.
+* :func:`letter_case` reads a letter file and returns the validated :class:`~checker.facts.cases.Case`.
 
 Each item of the letter becomes a request with ``text`` (the IMR-eligible portion of the item),
 ``kind``, ``drug`` and ``actual`` (the item's outcome: the label, never read as a fact). Every other
@@ -15,11 +15,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from checker.cases import Case, case_from_data
+from checker.facts.cases import Case, case_from_data
+from checker.facts.requests import parse_request
 from checker.ingest.context import assess
 from checker.ingest.facts import Assessor, Finding, extract_findings
 from checker.ingest.letter import Letter, read_letter
-from checker.requests import parse_request
 
 __all__ = ["letter_case", "letter_to_case_data", "case_id_of"]
 

@@ -7,7 +7,7 @@ import re
 from functools import cache
 from typing import Any
 
-from checker.drugs import DrugCatalog, default_catalog
+from checker.facts.catalog import DrugCatalog, default_catalog
 from checker.ingest.facts import Assessor, Finding, _finding
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence

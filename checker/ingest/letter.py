@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from checker.errors import InputError, Problem
+from checker.core.errors import InputError, Problem
 from checker.ingest.text import letter_text
 
 __all__ = ["Citation", "Letter", "LetterItem", "parse_letter", "read_letter", "parse_citations"]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import ftfy
 
-from checker.errors import InputError, Problem
+from checker.core.errors import InputError, Problem
 
 __all__ = ["letter_text", "normalise_text", "pdf_lines", "HEADER_LABELS"]
 

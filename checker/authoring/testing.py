@@ -1,0 +1,65 @@
+"""Run the named examples that each rule carries (facts in, expected outcome and statuses out)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from checker.core.errors import InputError
+from checker.engine.evaluate import evaluate_item
+from checker.facts.cases import Case, case_from_data
+from checker.facts.derived import case_facts, request_facts
+from checker.facts.requests import parse_request
+from checker.rules.ruleset import Rule, RuleSet
+
+
+@dataclass
+class ExampleResult:
+    """The outcome of one rule example: passed, and if not, each mismatch in words."""
+
+    rule: str
+    name: str
+    file: str
+    passed: bool
+    failures: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)
+    predicted: str | None = None
+
+
+def example_case(rule: Rule, example: dict) -> Case:
+    """The example's facts and request as a validated case."""
+    request = example["request"]
+    request = {"text": request} if isinstance(request, str) else dict(request)
+    data = {**(example.get("facts") or {}), "case_id": f"{rule.id}: {example['name']}", "requests": [request]}
+    return case_from_data(data, rule.file)
+
+
+def run_example(rule: Rule, example: dict) -> ExampleResult:
+    """Evaluate one example with ``rule`` (the rule is applied directly, not selected)."""
+    result = ExampleResult(rule.id, example["name"], rule.file, False)
+    try:
+        case = example_case(rule, example)
+    except InputError as exc:
+        result.failures.append(f"invalid example facts: {exc.problem.message}")
+        return result
+    request = case.data["requests"][0]
+    facts = request_facts(request, parse_request(request["text"]), case_facts(case.data),
+                          case.data.get("medications") or [])
+    predicted, trace, _, _ = evaluate_item(rule, facts)
+    result.predicted = predicted
+    result.statuses = {c.id: c.status for c in trace}
+    expect = example["expect"]
+    if "predicted" in expect and expect["predicted"] != predicted:
+        result.failures.append(f"predicted {predicted}, expected {expect['predicted']}")
+    for crit_id, status in (expect.get("criteria") or {}).items():
+        got = result.statuses.get(crit_id)
+        if got is None:
+            result.failures.append(f"criterion '{crit_id}' is not in the rule")
+        elif got != status:
+            result.failures.append(f"{crit_id}: {got}, expected {status}")
+    result.passed = not result.failures
+    return result
+
+
+def run_examples(ruleset: RuleSet) -> list[ExampleResult]:
+    """Every example of every rule, in library order."""
+    return [run_example(rule, ex) for rule in ruleset.rules for ex in rule.examples]

@@ -1,0 +1,66 @@
+"""The ``mtus`` commands, defined with typer (imported only when a command needs typer's parsing).
+
+``checker.cli.fast`` is the entry point: it runs a plain ``mtus check`` itself and hands everything else
+here.  Command groups live in their own modules; importing them registers their commands.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker.cli.fast import run_check
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Predict IMR outcomes from case facts and the MTUS, and explain every criterion.")
+rules_app = typer.Typer(no_args_is_help=True, help="Tools for rule authors: validate, test, docs, show.")
+app.add_typer(rules_app, name="rules")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from checker import __version__
+
+        typer.echo(f"mtus-checker {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Predict IMR outcomes from case facts and the MTUS, and explain every criterion."""
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+RulesOption = Annotated[Path | None, typer.Option("--rules", help="Rules folder or file (default: bundled rules/).")]
+
+
+@app.command()
+def check(
+    cases: Annotated[list[Path], typer.Argument(help="Case files (.yaml or .json).")],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    fail_on_deny: Annotated[bool, typer.Option("--fail-on-deny", help="Exit 1 if any is predicted upheld.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Pick rules in force on this date (YYYY-MM-DD).")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Evaluate case files against the MTUS rules."""
+    code = run_check(cases, format.value, output, fail_on_deny, as_of, rules)
+    if code:
+        raise typer.Exit(code)
+
+
+import checker.cli.audit  # noqa: E402, F401  (importing a group registers its commands)
+import checker.cli.ingest  # noqa: E402, F401
+import checker.cli.rules  # noqa: E402, F401

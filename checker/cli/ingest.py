@@ -1,0 +1,37 @@
+"""`mtus ingest LETTER...`: turn IMR decision letters (.pdf or .txt) into case files."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker.cli.fast import _err, app
+
+
+class IngestFormat(str, Enum):
+    yaml = "yaml"
+    json = "json"
+
+
+@app.command("ingest")
+def ingest(
+    letters: Annotated[list[Path], typer.Argument(help="IMR decision letters (.pdf or .txt).")],
+    format: Annotated[IngestFormat, typer.Option("--format", "-f", help="Output format.")] = IngestFormat.yaml,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write one <case_id>.yaml|json per letter into this folder.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files in the output folder.")] = False,
+) -> None:
+    """Extract a case (facts with their sentences, and the disputed items) from each letter."""
+    from checker.ingest.batch import ingest_letters
+
+    result = ingest_letters(letters, format.value, output, force=force)
+    if result.stdout:
+        typer.echo(result.stdout, nl=False)
+    for problem in result.problems:
+        _err(problem)
+    if result.problems:
+        raise typer.Exit(2)

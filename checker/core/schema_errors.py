@@ -1,0 +1,72 @@
+"""Validate data against a JSON Schema and trace each error to the line and column it came from."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from checker.core.errors import Problem
+from checker.core.yamlpos import Positions
+from checker.facts.vocabulary import SCHEMAS
+
+
+@cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """A compiled validator for ``schemas/<name>.schema.json``."""
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def _deepest(error: ValidationError) -> ValidationError:
+    """For oneOf/anyOf errors, the sub-error that got furthest into the data."""
+    while error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), -len(e.context or [])))
+    return error
+
+
+def _describe(error: ValidationError) -> tuple[str, str | None]:
+    path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    v = error.validator
+    if v == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        known = ", ".join(sorted(error.schema.get("properties", {})))
+        where = f" in {path}" if error.absolute_path else ""
+        return f"unknown field '{extra[0] if extra else '?'}'{where}", f"known fields: {known}"
+    if v == "required":
+        return f"{path}: {error.message}", None
+    if v == "enum":
+        allowed = ", ".join(str(x) for x in error.validator_value if x is not None)
+        return f"{path}: {error.instance!r} is not allowed", f"one of: {allowed}"
+    if v in ("type", "pattern", "format", "minimum", "maximum", "minItems", "minLength"):
+        return f"{path}: {error.message}", None
+    return f"{path}: {error.message}", None
+
+
+def schema_problems(data: object, schema: str, positions: Positions, file: str) -> list[Problem]:
+    """Every schema violation in ``data``, each with the position of the offending value."""
+    errors = list(validator(schema).iter_errors(data))
+    if not errors:
+        return []
+    problems = []
+    seen = set()
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        error = _deepest(error) if error.context else error
+        if error.validator == "additionalProperties":
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            pos = positions.key((*error.absolute_path, extra[0])) if extra else positions.find(error.absolute_path)
+        else:
+            pos = positions.find(tuple(error.absolute_path))
+        message, hint = _describe(error)
+        key = (pos, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        line, col = pos if pos else (None, None)
+        problems.append(Problem(file, message, line, col, hint))
+    return problems
+
+
+__all__ = ["schema_problems", "validator", "best_match"]

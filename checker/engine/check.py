@@ -1,0 +1,78 @@
+"""`mtus check`: load the rules once, evaluate each case file, render the report."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from checker.core.errors import InputError, Problem
+from checker.engine.evaluate import ItemResult, evaluate
+from checker.facts.cases import load_cases
+from checker.rules.ruleset import RuleSet, load_rules
+
+
+@dataclass
+class CheckReport:
+    """What ``mtus check`` prints, and the problems met on the way."""
+
+    rendered: str
+    results: list[tuple[str, str | None, list[ItemResult]]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def any_upheld(self) -> bool:
+        return any(i.predicted == "upheld" for _, _, items in self.results for i in items)
+
+
+def unknown_drug_problems(case, items: list[ItemResult]) -> list[Problem]:
+    """One problem per requested drug the catalog does not know, at the line of its text."""
+    out = []
+    for item in items:
+        if item.kind == "drug" and item.drug is None:
+            pos = case.position("requests", item.index, "text") or (None, None)
+            out.append(Problem(case.file or case.case_id, f"unknown drug in request '{item.request}'", *pos,
+                               hint="add it to rules/drugs.yaml if it is a real drug"))
+    return out
+
+
+def check_files(paths: list[Path], fmt: str = "json", rules_path: Path | None = None,
+                as_of: date | None = None, ruleset: RuleSet | None = None) -> CheckReport:
+    """Evaluate every case in ``paths``; a bad file is reported and the rest are still checked."""
+    if ruleset is None:
+        ruleset, _ = load_rules(rules_path)
+    report = CheckReport("")
+    for path in paths:
+        try:
+            cases = load_cases(path)
+        except InputError as exc:
+            report.problems.append(exc.problem)
+            continue
+        for case in cases:
+            items = evaluate(case, ruleset, as_of)
+            report.problems += unknown_drug_problems(case, items)
+            report.results.append((case.case_id, case.source, items))
+    report.rendered = render(report.results, ruleset, fmt, [str(p) for p in report.problems])
+    return report
+
+
+def render(results, ruleset: RuleSet, fmt: str, errors: list[str]) -> str:
+    """The report in one of text, json, markdown or html."""
+    from checker.engine import render as r
+
+    if fmt == "json":
+        return json.dumps(r.to_document(results, ruleset, errors), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return r.to_markdown(results, ruleset)
+    if fmt == "html":
+        return r.to_html(results, ruleset)
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    import sys
+
+    console = Console(file=buffer, force_terminal=sys.stdout.isatty(), width=None if sys.stdout.isatty() else 100)
+    r.print_text(console, results, ruleset)
+    return buffer.getvalue()

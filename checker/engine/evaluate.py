@@ -1,0 +1,220 @@
+"""Evaluate a case against the compiled rules: a criteria trace and a prediction per requested item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from checker.facts.cases import Case
+from checker.facts.derived import case_facts, request_facts
+from checker.facts.requests import parse_request
+from checker.rules.compile import NA, Facts, show
+from checker.rules.ruleset import Criterion, Rule, RuleSet
+
+_STATUS = {True: "met", False: "not_met", None: "not_documented"}
+_DEFAULT_EXPLAIN = {
+    "met": "Met: {text}.",
+    "not_met": "Not met: {text}.",
+    "not_documented": "Not documented: {text}.",
+    "not_applicable": "Does not apply here: {text}.",
+}
+
+
+@dataclass
+class CriterionResult:
+    """One criterion's status for one item, with the facts it read and its filled explanation."""
+
+    id: str
+    status: str
+    text: str
+    citation: dict[str, str]
+    explanation: str
+    facts: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "status": self.status, "text": self.text, "citation": self.citation,
+                "explanation": self.explanation,
+                "facts": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.facts.items()}}
+
+
+@dataclass
+class ItemResult:
+    """The evaluation of one requested item."""
+
+    case_id: str
+    source: str | None
+    request: str
+    kind: str
+    drug: str | None
+    ingredients: list[str]
+    drug_class: str | None
+    rule: str | None
+    rule_title: str | None
+    edition: str | None
+    predicted: str | None
+    actual: str | None
+    criteria: list[CriterionResult] = field(default_factory=list)
+    to_document: list[str] = field(default_factory=list)
+    not_met: list[str] = field(default_factory=list)
+    note: str | None = None
+    index: int = 0
+
+    @property
+    def covered(self) -> bool:
+        return self.rule is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"request": self.request, "kind": self.kind, "drug": self.drug, "ingredients": self.ingredients,
+                "drug_class": self.drug_class, "rule": self.rule, "rule_title": self.rule_title,
+                "edition": self.edition, "predicted": self.predicted, "actual": self.actual,
+                "criteria": [c.to_dict() for c in self.criteria], "to_document": self.to_document,
+                "not_met": self.not_met, "note": self.note}
+
+
+def _status(criterion: Criterion, facts: Facts) -> str:
+    if criterion.when is not None and criterion.when(facts) is False:
+        return "not_applicable"
+    return _STATUS[criterion.test(facts)]
+
+
+def _explain(criterion: Criterion, status: str, facts: Facts) -> str:
+    explanation = _explainer(criterion, status)
+    return explanation if isinstance(explanation, str) else explanation(facts)
+
+
+def _explainer(criterion: Criterion, status: str) -> str | Callable[[Facts], str]:
+    """The explanation of a criterion in one status: a plain string when it does not depend on the facts,
+    else a function of the facts (built once per rule)."""
+    template = criterion.explain.get(status)
+    if template is not None:
+        return getattr(template, "constant", None) or template
+    text = _DEFAULT_EXPLAIN[status].format(text=criterion.text.rstrip("."))
+    if status == "not_applicable" or not criterion.paths:
+        return text
+    # "Not met: <text> (weeks of use: {0}; weeks total: {1})", filled with str.format in one call.
+    labels = "; ".join(f"{p.split('.')[-1].replace('_', ' ')}: {{{i}}}" for i, p in enumerate(criterion.paths))
+    pattern = text.replace("{", "{{").replace("}", "}}") + f" ({labels})"
+    paths = tuple(criterion.paths)
+    if len(paths) == 1:
+        (path,) = paths
+        return lambda facts: pattern.format(show(facts.get(path)))
+    return lambda facts: pattern.format(*[show(facts.get(p)) for p in paths])
+
+
+_VALUE = {"met": True, "not_met": False, "not_documented": None, "not_applicable": NA}
+
+
+def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
+    """Not-documented criteria whose documentation the decision depends on."""
+    unknown = [i for i in rule.decision_ids if values.get(i) is None]
+    if not unknown:
+        return []
+    best = {**values, **{i: True for i in unknown}}
+    if rule.decision(best) is not True:
+        return unknown
+    out = []
+    for i in unknown:  # would the decision fail if this one turned out not met?
+        best[i] = False
+        if rule.decision(best) is not True:
+            out.append(i)
+        best[i] = True
+    return out
+
+
+# One criterion ready to evaluate: (id, text, citation, test, when, paths read (one path as a plain str),
+# {value: (status, explanation)}), the explanation a string or a function of the facts.
+_Step = tuple[str, str, dict[str, str], Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
+              "str | tuple[str, ...]", dict[Any, tuple[str, "str | Callable[[Facts], str]"]]]
+
+
+@dataclass
+class _Plan:
+    """A rule ready to evaluate, built once: its criteria as tuples (no lookups left per item), and whether
+    the rule is conjunctive: its decision is ``all`` of its criteria, in their order, as most MTUS rules are.
+    Then the decision is False at the first criterion not met, else unknown if one is not documented, and
+    every not-documented criterion is one to document: no need to evaluate the decision tree."""
+
+    rule: Rule
+    steps: list[_Step]
+    conjunctive: bool
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(rule: Rule) -> _Plan:
+    """The rule's plan, built on first use and kept (keyed by the rule object)."""
+    plan = _PLANS.get(id(rule))
+    if plan is not None and plan.rule is rule:
+        return plan
+    steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when,
+                           c.paths[0] if len(c.paths) == 1 else tuple(c.paths),
+                           {value: (status, _explainer(c, status)) for status, value in _VALUE.items()})
+                          for c in rule.criteria]
+    ids = [c.id for c in rule.criteria]
+    conjunctive = rule.raw.get("decision") == {"all": ids} and rule.decision_ids == ids
+    if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
+        _PLANS.clear()
+    plan = _PLANS[id(rule)] = _Plan(rule, steps, conjunctive)
+    return plan
+
+
+def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult], list[str], list[str]]:
+    """Evaluate one rule on one item's facts: (predicted, criteria trace, to-document ids, not-met ids)."""
+    results, values, not_met, unknown = [], {}, [], []
+    get = facts.get
+    plan = _plan(rule)
+    for cid, text, citation, test, when, paths, outcome in plan.steps:
+        value = NA if when is not None and when(facts) is False else test(facts)
+        values[cid] = value
+        if value is False:
+            not_met.append(cid)
+        elif value is None:
+            unknown.append(cid)
+        status, explanation = outcome[value]
+        if explanation.__class__ is not str:
+            explanation = explanation(facts)
+        read = {paths: get(paths)} if paths.__class__ is str else {p: get(p) for p in paths}
+        results.append(CriterionResult(cid, status, text, citation, explanation, read))
+    if plan.conjunctive:
+        decided = False if not_met else None if unknown else rule.decision(values)
+        to_document = unknown
+    else:
+        decided = rule.decision(values)
+        not_met = [i for i in rule.decision_ids if values.get(i) is False]
+        to_document = _to_document(rule, values) if unknown else []
+    predicted = "overturned" if decided is True or decided is NA else "upheld"
+    return predicted, results, to_document, not_met
+
+
+def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[ItemResult]:
+    """Evaluate every requested item of a case; items no rule covers are reported as not covered."""
+    base = case_facts(case.data)
+    medications = case.data.get("medications") or []
+    out = []
+    for index, request in enumerate(case.data["requests"]):
+        parsed = parse_request(request["text"])
+        facts = request_facts(request, parsed, base, medications)
+        kind = facts.get("request.kind") or "service"
+        drug = facts.get("request.drug")
+        item = ItemResult(case.case_id, case.source, request["text"], kind, drug,
+                          list(facts.get("request.ingredients") or []), facts.get("request.drug_class"),
+                          None, None, None, None, request.get("actual"), index=index)
+        rule = rules.select(facts, as_of) if kind == "drug" else None
+        if rule is None:
+            if kind == "drug" and drug is None:
+                item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)"
+            elif kind == "drug":
+                item.note = f"no rule covers {drug} ({item.drug_class or 'unclassified'})"
+            else:
+                item.note = "not a drug: no rule covers this service yet"
+            out.append(item)
+            continue
+        item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
+        item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
+        by_id = {c.id: c for c in rule.criteria}
+        item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
+        out.append(item)
+    return out

@@ -1,0 +1,183 @@
+"""Render evaluations: terminal (rich), JSON (the design's contract), Markdown and HTML reports."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+from checker.engine.evaluate import ItemResult
+from checker.rules.ruleset import RuleSet
+
+MARK = {"met": "✓", "not_met": "✗", "not_documented": "?", "not_applicable": "–"}
+WORD = {"met": "met", "not_met": "not met", "not_documented": "not documented", "not_applicable": "n/a"}
+STYLE = {"met": "green", "not_met": "red", "not_documented": "yellow", "not_applicable": "dim"}
+VERDICT = {"upheld": "UPHELD: not medically necessary as documented",
+           "overturned": "OVERTURNED: medically necessary per the MTUS criteria",
+           None: "NOT COVERED"}
+
+CaseResults = tuple[str, str | None, list[ItemResult]]
+
+
+def citation_text(c: dict[str, str]) -> str:
+    """"MTUS Chronic Pain Medical Treatment Guidelines (2009), Opioids, p. 78"."""
+    parts = [c.get("guideline", "")]
+    if c.get("edition"):
+        parts[0] += f" ({c['edition']})"
+    if c.get("section"):
+        parts.append(c["section"])
+    if c.get("pages"):
+        pages = c["pages"]
+        parts.append(("pp. " if "-" in pages or "," in pages else "p. ") + pages)
+    return ", ".join(p for p in parts if p)
+
+
+PROVENANCE = {"PUB": "checked against the published MTUS", "SEED": "as quoted in an IMR decision",
+              "LETTERS": "as quoted in IMR decisions", "RECALL": "recalled wording, not yet checked against the MTUS",
+              "REVIEWER": "an IMR reviewer's own words applying the guideline, not the guideline's"}
+
+
+def quote_text(c: dict[str, str]) -> str:
+    """The quote with how far it has been checked, or "" when the criterion has none."""
+    if not c.get("quote"):
+        return ""
+    note = PROVENANCE.get(c.get("provenance", ""))
+    return f'"{c["quote"]}"' + (f" ({note})" if note else "")
+
+
+def to_document(results: Iterable[CaseResults], ruleset: RuleSet, errors: list[str] | None = None) -> dict[str, Any]:
+    """The ``mtus check --format json`` document."""
+    doc: dict[str, Any] = {"ruleset": ruleset.provenance, "cases": [
+        {"case_id": case_id, "source": source, "items": [item.to_dict() for item in items]}
+        for case_id, source, items in results]}
+    if errors:
+        doc["errors"] = errors
+    return doc
+
+
+def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -> None:
+    """Rich panels: one per item, prediction first, then cited criteria, then what to document."""
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    for case_id, source, items in results:
+        console.rule(f"[bold]{case_id}[/bold]" + (f"  [dim]{source}[/dim]" if source else ""))
+        for item in items:
+            body = Table.grid(padding=(0, 1))
+            body.add_column(width=2)
+            body.add_column(ratio=1)
+            verdict = Text(VERDICT[item.predicted], style="bold " + {"upheld": "red", "overturned": "green"}.get(
+                item.predicted or "", "yellow"))
+            if item.actual:
+                verdict.append(f"   (actual: {item.actual})", style="dim")
+            body.add_row("", verdict)
+            if item.rule:
+                body.add_row("", Text(f"Rule {item.rule}: {item.rule_title}", style="dim"))
+            if item.note:
+                body.add_row("", Text(item.note, style="yellow"))
+            for c in item.criteria:
+                line = Text()
+                line.append(f"{c.text}", style="bold")
+                line.append(f"  [{WORD[c.status]}]", style=STYLE[c.status])
+                line.append(f"\n{c.explanation}")
+                line.append(f"\n{citation_text(c.citation)}", style="cyan")
+                if c.citation.get("quote"):
+                    line.append(": " + quote_text(c.citation), style="dim")
+                body.add_row(Text(MARK[c.status], style=STYLE[c.status]), line)
+            if item.to_document:
+                body.add_row("", Text("To document:", style="bold yellow"))
+                for d in item.to_document:
+                    body.add_row("", Text(f"• {d}"))
+            what = item.drug or "no drug"
+            if item.drug_class:
+                what += f", {item.drug_class.replace('_', ' ')}"
+            console.print(Panel(body, title=f"[bold]{item.request}[/bold]  [dim]({what})[/dim]", title_align="left",
+                                border_style={"upheld": "red", "overturned": "green"}.get(item.predicted or "",
+                                                                                          "yellow")))
+    console.print(f"[dim]rules {ruleset.version} #{ruleset.hash}[/dim]")
+
+
+def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
+    """A one-page Markdown report a physician can attach."""
+    out = ["# MTUS compliance check", ""]
+    for case_id, source, items in results:
+        out += [f"## Case {case_id}", ""]
+        if source:
+            out += [f"Source: `{source}`", ""]
+        for item in items:
+            out += [f"### {item.request}", "",
+                    f"**Prediction: {VERDICT[item.predicted]}**"
+                    + (f" (actual: {item.actual})" if item.actual else ""), ""]
+            meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
+            if item.rule:
+                meta += f". Rule: `{item.rule}`, {item.rule_title}"
+            out += [meta + ".", ""]
+            if item.note:
+                out += [f"> {item.note}", ""]
+            if item.criteria:
+                out += ["| | Criterion | Status | Why | MTUS |", "|---|---|---|---|---|"]
+                for c in item.criteria:
+                    cite = citation_text(c.citation)
+                    if c.citation.get("quote"):
+                        cite += ": " + quote_text(c.citation)
+                    cells = [MARK[c.status], _md(c.text), WORD[c.status], _md(c.explanation), _md(cite)]
+                    out.append("| " + " | ".join(cells) + " |")
+                out.append("")
+            if item.to_document:
+                out += ["**To document:**", ""] + [f"- {d}" for d in item.to_document] + [""]
+    out.append(f"_Rules {ruleset.version}, content hash {ruleset.hash}._")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+_CSS = """body{font:14px/1.45 system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}
+h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em}
+.item{border:1px solid #ddd;border-left:6px solid #999;border-radius:6px;padding:.6em 1em;margin:1em 0;
+break-inside:avoid}
+.upheld{border-left-color:#c62828}.overturned{border-left-color:#2e7d32}.none{border-left-color:#f9a825}
+.verdict{font-weight:bold}.upheld .verdict{color:#c62828}.overturned .verdict{color:#2e7d32}
+table{border-collapse:collapse;width:100%}
+td,th{border-top:1px solid #eee;padding:.3em;vertical-align:top;text-align:left}
+.met{color:#2e7d32}.not_met{color:#c62828}.not_documented{color:#b26a00}.not_applicable{color:#888}
+.cite{color:#555;font-size:.9em}.meta{color:#666}@media print{body{margin:0}}"""
+
+
+def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
+    """A self-contained, printable HTML page."""
+    e = html.escape
+    out = ["<!doctype html><html lang=en><head><meta charset=utf-8><title>MTUS compliance check</title>",
+           f"<style>{_CSS}</style></head><body><h1>MTUS compliance check</h1>"]
+    for case_id, source, items in results:
+        out.append(f"<h2>Case {e(case_id)}</h2>")
+        if source:
+            out.append(f"<p class=meta>Source: {e(source)}</p>")
+        for item in items:
+            out.append(f"<section class='item {item.predicted or 'none'}'><h3>{e(item.request)}</h3>")
+            out.append(f"<p class=verdict>{e(VERDICT[item.predicted])}</p>")
+            meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
+            if item.rule:
+                meta += f" · Rule {item.rule}: {item.rule_title}"
+            if item.actual:
+                meta += f" · Actual: {item.actual}"
+            out.append(f"<p class=meta>{e(meta)}</p>")
+            if item.note:
+                out.append(f"<p><em>{e(item.note)}</em></p>")
+            if item.criteria:
+                out.append("<table><tr><th></th><th>Criterion</th><th>Status</th><th>Why</th></tr>")
+                for c in item.criteria:
+                    quote = f": {e(quote_text(c.citation))}" if c.citation.get("quote") else ""
+                    out.append(f"<tr><td class={c.status}>{MARK[c.status]}</td><td>{e(c.text)}"
+                               f"<div class=cite>{e(citation_text(c.citation))}{quote}</div></td>"
+                               f"<td class={c.status}>{WORD[c.status]}</td><td>{e(c.explanation)}</td></tr>")
+                out.append("</table>")
+            if item.to_document:
+                out.append("<p><strong>To document:</strong></p><ul>")
+                out += [f"<li>{e(d)}</li>" for d in item.to_document]
+                out.append("</ul>")
+            out.append("</section>")
+    out.append(f"<p class=meta>Rules {e(ruleset.version)}, content hash {e(ruleset.hash)}.</p></body></html>")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,137 @@
+"""Turn a case document into the flat fact maps that compiled rules read.
+
+Case facts are computed once per case; request facts once per requested item. Dates become
+``datetime.date``; derived facts (weeks of use, MME, injury phase...) are added here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from checker.facts.catalog import default_catalog
+from checker.facts.requests import ParsedRequest, parse_request
+from checker.facts.vocabulary import vocabulary
+
+Facts = dict[str, Any]
+_DATE_PATHS = frozenset(p for p, f in vocabulary().items() if f.type == "date")
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _flatten(node: dict, prefix: str, out: Facts) -> None:
+    for key, value in node.items():
+        path = prefix + key
+        if isinstance(value, dict):
+            _flatten(value, path + ".", out)
+        elif value is not None:
+            out[path] = _date(value) if path in _DATE_PATHS else value
+
+
+def _weeks(start: date | None, end: date | None) -> float | None:
+    """Weeks from ``start`` to ``end``; a start after the end counts as no time at all, never negative."""
+    if start is None or end is None:
+        return None
+    return round(max(0, (end - start).days) / 7, 1)
+
+
+def case_facts(case: dict) -> Facts:
+    """Flatten a case (without its requests) and add the derived case-level facts."""
+    facts: Facts = {}
+    _flatten({k: v for k, v in case.items() if k not in ("requests", "evidence", "notes", "case_id", "source")},
+             "", facts)
+    report = facts.get("report_date") or facts.get("ur_date") or facts.get("decision_date")
+    facts["report_date"] = report
+    weeks = _weeks(facts.get("injury.date"), report)
+    if weeks is not None:
+        facts["injury.weeks_since"] = weeks
+        facts["injury.phase"] = "acute" if weeks < 4.3 else "subacute" if weeks <= 13 else "chronic"
+    categories = [c for d in case.get("diagnoses") or [] for c in d.get("categories") or []]
+    if case.get("diagnoses"):
+        facts["diagnosis_categories"] = categories
+    with_med, without = facts.get("pain.with_medication"), facts.get("pain.without_medication")
+    if with_med is not None and without:
+        facts["pain.relief_with_medication_percent"] = round(100 * (without - with_med) / without, 1)
+    status = facts.get("work_status")
+    if status is not None:
+        facts["working"] = status in ("full_duty", "modified_duty")
+    screens = [s for s in (case.get("monitoring") or {}).get("urine_drug_screens") or [] if _date(s.get("date"))]
+    if screens:
+        last = max(screens, key=lambda s: _date(s["date"]))
+        facts["monitoring.last_uds_date"] = _date(last["date"])
+        if last.get("consistent") is not None:
+            facts["monitoring.uds_consistent"] = last["consistent"]
+        facts.setdefault("monitoring.urine_drug_screen", True)
+    age = facts.get("patient.age")
+    if age is not None:
+        facts["gi_risk.age_over_65"] = age > 65
+    surgery = _weeks(facts.get("clinical.surgery_date"), report)
+    if surgery is not None:
+        facts["clinical.weeks_since_surgery"] = surgery
+    return facts
+
+
+_PARSED_FIELDS = ("quantity", "days_supply", "refills", "retrospective", "drug_class", "route", "form",
+                  "strength_mg", "frequency_per_day", "units_per_day", "daily_dose_mg", "mme_per_day",
+                  "apap_mg_per_day", "sedating")
+
+
+def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medications: list[dict]) -> Facts:
+    """Facts about one requested item (``request.*``) on top of the case facts."""
+    out = dict(facts)
+    for key, value in request.items():
+        if value is not None and key not in ("text", "actual"):
+            out["request." + key] = _date(value) if "request." + key in _DATE_PATHS else value
+    drug = request.get("drug") or parsed.drug
+    out["request.drug"] = drug
+    out["request.ingredients"] = list(parsed.ingredients) or ([drug] if drug else None)
+    out["request.kind"] = request.get("kind") or parsed.kind
+    for name in _PARSED_FIELDS:
+        value = getattr(parsed, name)
+        if value is not None:
+            out["request." + name] = value
+    if drug is not None and drug != parsed.drug:  # a drug given in the case that the text does not name
+        info = default_catalog().ingredient(drug)
+        out["request.ingredients"] = [drug]
+        if info is not None:
+            out["request.drug_class"] = info.drug_class
+        else:
+            out.pop("request.drug_class", None)
+    out["request.has_quantity"] = parsed.quantity is not None or parsed.days_supply is not None
+    out["request.compounded"] = parsed.drug_class == "compounded_topical" or len(parsed.ingredients) > 1 and \
+        parsed.route == "topical"
+    first = out.get("request.first_noted")
+    if first is None and drug:
+        noted = [_date(m.get("first_noted")) for m in medications if m.get("drug") == drug]
+        noted = [d for d in noted if d]
+        if noted:
+            first = out["request.first_noted"] = min(noted)
+    report = facts.get("report_date")
+    if "request.continuing" not in out and first is not None and report is not None and first < report:
+        out["request.continuing"] = True
+    weeks = _weeks(first, report)
+    if weeks is None and out.get("request.continuing") is False:
+        weeks = 0.0
+    if weeks is not None:
+        out["request.weeks_of_use"] = weeks
+    covered = parsed.days_covered()
+    if covered is not None:
+        days = int(covered * (1 + (parsed.refills or 0)))
+        out["request.days_requested"] = days
+        if weeks is not None:
+            out["request.weeks_total"] = round(weeks + days / 7, 1)
+    return out
+
+
+def parse(request: dict) -> ParsedRequest:
+    """Parse a request's text with the drug catalog."""
+    return parse_request(request["text"])

@@ -1,0 +1,468 @@
+"""Load the YAML rule library, check it, and compile it once into a RuleSet.
+
+A rule file holds one rule (top-level ``id``) or several under ``rules:``, and may define shared
+criteria under ``criteria:`` that any rule reuses with ``- use: <id>``. Every problem found carries
+the file, line and column it came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from checker import __version__
+from checker.core.errors import InputError, Problem
+from checker.core.resources import rules_dir
+from checker.core.yamlpos import Positions, load
+from checker.facts.vocabulary import suggest, vocabulary
+from checker.rules import cache
+from checker.rules.compile import (
+    NUMERIC_OPERATORS,
+    OPERATORS,
+    Decision,
+    Facts,
+    Test,
+    compile_decision,
+    compile_template,
+    compile_test,
+    decision_ids,
+    template_paths,
+    test_paths,
+)
+
+RULES_DIR = rules_dir()
+STATUSES = ("met", "not_met", "not_documented", "not_applicable")
+NOT_RULE_FILES = {"drugs.yaml"}
+
+
+@dataclass
+class Criterion:
+    """A compiled criterion: its test, applicability, citation and explanation templates."""
+
+    id: str
+    text: str
+    citation: dict[str, str]
+    test: Test
+    when: Test | None
+    paths: list[str]
+    explain: dict[str, Callable[[Facts], str]]
+    document: str | None
+    file: str
+    line: int | None
+    raw: dict = field(repr=False, default_factory=dict)
+
+
+@dataclass
+class Rule:
+    """A compiled rule for one drug class or drug, in force between two dates."""
+
+    id: str
+    title: str
+    source: dict[str, str]
+    applies_classes: frozenset[str]
+    applies_drugs: frozenset[str]
+    when: Test | None
+    effective_from: date | None
+    effective_to: date | None
+    criteria: list[Criterion]
+    decision: Decision
+    decision_ids: list[str]
+    examples: list[dict]
+    file: str
+    line: int | None
+    raw: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def edition(self) -> str | None:
+        return self.source.get("edition")
+
+    def in_force(self, on: date | None) -> bool:
+        """Whether the rule applies on a date (any date when ``on`` is unknown)."""
+        if on is None:
+            return True
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on <= self.effective_to)
+
+
+@dataclass
+class RuleSet:
+    """Every compiled rule, indexed by drug and drug class, with the library's version and hash."""
+
+    rules: list[Rule]
+    version: str
+    hash: str
+    files: list[str]
+
+    def __post_init__(self) -> None:
+        self.by_drug: dict[str, list[Rule]] = {}
+        self.by_class: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for drug in rule.applies_drugs:
+                self.by_drug.setdefault(drug, []).append(rule)
+            for cls in rule.applies_classes:
+                self.by_class.setdefault(cls, []).append(rule)
+
+    def get(self, rule_id: str) -> Rule | None:
+        """The rule with this id."""
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def select(self, facts: Facts, as_of: date | None = None) -> Rule | None:
+        """The rule for a requested item: by drug before class, in force on the date, guard true."""
+        on = as_of or facts.get("report_date")
+        drug, cls = facts.get("request.drug"), facts.get("request.drug_class")
+        for candidates in (self.by_drug.get(drug, []), self.by_class.get(cls, [])):
+            in_force = [r for r in candidates if r.in_force(on)]
+            if not in_force and on is not None and candidates:
+                # No edition in force on the date (e.g. before the earliest edition): use the earliest,
+                # all its rules (an edition may have several for a class, told apart by their guards).
+                earliest = min(r.effective_from or date.min for r in candidates)
+                in_force = [r for r in candidates if (r.effective_from or date.min) == earliest]
+            guarded = [r for r in in_force if r.when is not None and r.when(facts) is True]
+            plain = [r for r in in_force if r.when is None]
+            if guarded or plain:
+                return (guarded or plain)[0]
+        return None
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        return {"version": self.version, "hash": self.hash}
+
+
+_PYTHON_TYPES: dict[str, type | tuple[type, ...]] = {"string": str, "number": (int, float), "integer": int,
+                                                     "boolean": bool}
+
+
+def _a(kind: str) -> str:
+    """"a boolean", "an integer": a JSON type with its article."""
+    return ("an " if kind[:1] in "aeiou" else "a ") + kind
+
+
+def _as_set(value: Any) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    return frozenset([value] if isinstance(value, str) else value)
+
+
+def _date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class _Checker:
+    """Semantic checks shared by loading and ``mtus rules validate``."""
+
+    def __init__(self, file: str, positions: Positions):
+        self.file, self.positions, self.problems = file, positions, []
+        self.facts = vocabulary()
+
+    def add(self, path: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
+        pos = self.positions.key(path) if key else self.positions.find(path)
+        line, col = pos if pos else (None, None)
+        self.problems.append(Problem(self.file, message, line, col, hint))
+
+    def test(self, node: dict, path: tuple) -> None:
+        for key in ("all", "any"):
+            for i, sub in enumerate(node.get(key, [])):
+                self.test(sub, (*path, key, i))
+        if "not" in node:
+            self.test(node["not"], (*path, "not"))
+        if "fact" not in node:
+            return
+        name = node["fact"]
+        fact = self.facts.get(name)
+        if fact is None:
+            hint = suggest(name)
+            self.add((*path, "fact"), f"unknown fact '{name}'", f"did you mean '{hint}'?" if hint else
+                     "see `mtus rules facts` or schemas/case.schema.json for the fact vocabulary")
+            return
+        (op,) = [k for k in node if k != "fact"] or [None]
+        kind = _a(fact.type)
+        if op in NUMERIC_OPERATORS and not fact.numeric:
+            self.add((*path, op), f"operator '{op}' needs a number, but '{name}' is {kind}", key=True,
+                     hint="use 'is: true' or 'is: false'" if fact.type == "boolean" else "use 'equals' or 'in'")
+        elif op == "is" and fact.type != "boolean":
+            self.add((*path, op), f"operator 'is' needs a true/false fact, but '{name}' is {kind}",
+                     key=True, hint="use 'equals' or 'in'")
+        elif op == "within_days" and fact.type != "date":
+            self.add((*path, op), f"operator 'within_days' needs a date, but '{name}' is {kind}", key=True)
+        elif op == "contains" and fact.type != "array":
+            self.add((*path, op), f"operator 'contains' needs a list, but '{name}' is {kind}", key=True,
+                     hint="use 'equals', 'at_least', 'at_most' or 'between'" if fact.numeric else
+                     "use 'equals' or 'in'")
+        elif op in ("equals", "in") and fact.enum:
+            self.values(node[op], (*path, op), name, fact.enum)
+        elif op == "contains" and fact.item_enum:
+            self.values(node[op], (*path, op), name, fact.item_enum)
+        elif op in ("equals", "in") and fact.type in _PYTHON_TYPES:
+            self.operands(node[op], (*path, op), name, fact.type)
+        assert op is None or op in OPERATORS
+
+    def operands(self, operand: Any, path: tuple, name: str, fact_type: str) -> None:
+        """Each value compared with a text, number or true/false fact has that type (5 never equals "5")."""
+        items = list(enumerate(operand)) if isinstance(operand, list) else [(None, operand)]
+        for i, value in items:
+            if isinstance(value, _PYTHON_TYPES[fact_type]) and not (fact_type != "boolean" and isinstance(value, bool)):
+                continue
+            self.add(path if i is None else (*path, i), f"{value!r} can never equal '{name}', which is {_a(fact_type)}",
+                     'put it in quotes: "' + str(value) + '"' if fact_type == "string" else
+                     "use 'is: true' or 'is: false'" if fact_type == "boolean" else "write a number, without quotes")
+
+    def values(self, operand: Any, path: tuple, name: str, allowed: tuple) -> None:
+        """Each value compared with an enumerated fact is one of its values (pointing at the value itself)."""
+        items = list(enumerate(operand)) if isinstance(operand, list) else [(None, operand)]
+        for i, value in items:
+            if value in allowed:
+                continue
+            near = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.6)
+            self.add(path if i is None else (*path, i), f"'{value}' is not a value of '{name}'",
+                     f"did you mean '{near[0]}'?" if near else "one of: " + ", ".join(allowed))
+
+    def template(self, text: str, path: tuple) -> None:
+        for name in template_paths(text):
+            if name not in self.facts:
+                hint = suggest(name)
+                self.add(path, f"explanation names unknown fact '{{{name}}}'",
+                         f"did you mean '{{{hint}}}'?" if hint else None)
+
+
+@dataclass
+class _Source:
+    file: str
+    data: dict
+    positions: Positions
+
+
+def rule_files(path: str | Path | None = None) -> list[Path]:
+    """The rule files under a folder (or the one file given), sorted; the drug catalog is not a rule file."""
+    root = Path(path) if path else RULES_DIR
+    if root.is_file():
+        return [root]
+    if not root.exists():
+        raise InputError(Problem(str(root), "no such file or folder"))
+    return sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES and "examples" not in p.parts)
+
+
+def display_path(file: str | Path) -> str:
+    """A file name as the user would type it: relative to the working folder when inside it."""
+    path = Path(file)
+    if not path.is_absolute():
+        return str(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
+    sources, problems = [], []
+    for f in files:
+        content, checked = cache.checked_rule_file(f)  # parsed and schema-checked before: same bytes
+        if checked is not None:
+            sources.append(_Source(str(f), *checked))
+            continue
+        try:
+            data, positions = load(f)
+        except InputError as exc:
+            problems.extend(_yaml_hint(p, f) for p in exc.problems)
+            continue
+        if not isinstance(data, dict):
+            problems.append(Problem(str(f), "a rule file must be a mapping (id: ..., or rules: [...])", 1, 1))
+            continue
+        from checker.rules.errors import rule_schema_problems  # jsonschema: only when a file is not cached
+
+        found = rule_schema_problems(data, positions, str(f))
+        if found:
+            problems.extend(found)
+            continue
+        sources.append(_Source(str(f), data, positions))
+        cache.store_checked_rule_file(f, content, data, positions)
+    return sources, problems
+
+
+_OPENED = {"while parsing a flow sequence": "the list '[' opened",
+           "while parsing a flow mapping": "the mapping '{' opened",
+           "while scanning a quoted scalar": "the quote opened"}
+
+
+def _yaml_hint(problem: Problem, file: Path) -> Problem:
+    """Where the unclosed bracket or quote behind a YAML syntax error began (PyYAML knows, the message drops it)."""
+    if not problem.message.startswith("invalid YAML") or problem.hint:
+        return problem
+    try:
+        yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark
+        if mark is not None and exc.context in _OPENED:
+            problem.hint = f"{_OPENED[exc.context]} at line {mark.line + 1}, column {mark.column + 1} is not closed"
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        pass
+    return problem
+
+
+def _merge_citation(rule_source: dict, crit: dict) -> dict[str, str]:
+    base = crit.get("source") or rule_source
+    cite = {k: v for k, v in base.items() if k in ("guideline", "edition", "section", "pages")}
+    cite.update(crit.get("cite") or {})
+    return cite
+
+
+def _compile_criterion(raw: dict, rule_source: dict, file: str, line: int | None) -> Criterion:
+    explain = {s: compile_template(t) for s, t in (raw.get("explain") or {}).items()}
+    paths = test_paths(raw["test"]) + [p for p in test_paths(raw.get("when") or {}) if p not in test_paths(raw["test"])]
+    return Criterion(raw["id"], raw["text"], _merge_citation(rule_source, raw), compile_test(raw["test"]),
+                     compile_test(raw["when"]) if raw.get("when") else None, paths, explain, raw.get("document"),
+                     file, line, raw)
+
+
+@dataclass
+class Library:
+    """A loaded rule library: the compiled RuleSet, the problems found, and the parsed files behind them."""
+
+    ruleset: RuleSet
+    problems: list[Problem]
+    sources: list[_Source]
+    shared: dict[str, tuple[dict, _Source, tuple]]
+
+
+def load_library(path: str | Path | None = None) -> Library:
+    """Read, check and compile every rule file under ``path``, keeping the parsed files for linting."""
+    files = rule_files(path)
+    sources, problems = _read(files)
+    shared: dict[str, tuple[dict, _Source, tuple]] = {}
+    for src in sources:
+        if "id" not in src.data:
+            check = _Checker(src.file, src.positions)
+            for i, crit in enumerate(src.data.get("criteria", [])):
+                if "id" not in crit:
+                    continue
+                if crit["id"] in shared:  # the first definition stays the one `use:` means
+                    _, first, first_path = shared[crit["id"]]
+                    line = (first.positions.find((*first_path, "id")) or ("?",))[0]
+                    at = f"line {line}" if first is src else f"{first.file}:{line}"
+                    check.add(("criteria", i, "id"), f"duplicate shared criterion id '{crit['id']}'",
+                              f"first defined at {at}")
+                    continue
+                shared[crit["id"]] = (crit, src, ("criteria", i))
+            problems.extend(check.problems)
+    rules: list[Rule] = []
+    seen_ids: dict[str, tuple[str, int | str]] = {}
+    for src in sources:
+        check = _Checker(src.file, src.positions)
+        for crit, csrc, cpath in shared.values():
+            if csrc is src and "test" in crit:
+                check.test(crit["test"], (*cpath, "test"))
+        for base, raw in rule_entries(src.data):
+            if raw["id"] in seen_ids:
+                first_file, first_line = seen_ids[raw["id"]]
+                at = f"line {first_line}" if first_file == src.file else f"{first_file}:{first_line}"
+                check.add((*base, "id"), f"duplicate rule id '{raw['id']}'", f"first defined at {at}")
+            else:
+                seen_ids[raw["id"]] = (src.file, (src.positions.find((*base, "id")) or ("?",))[0])
+            rule = _compile_rule(raw, base, src, shared, check)
+            if rule is not None:
+                rules.append(rule)
+        problems.extend(check.problems)
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    catalog = RULES_DIR / "drugs.yaml"  # the drug catalog picks the rule for each request: part of the provenance
+    if catalog.is_file():
+        digest.update(b"drugs.yaml\0" + catalog.read_bytes())
+    ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files])
+    return Library(ruleset, problems, sources, shared)
+
+
+def rule_entries(data: dict) -> list[tuple[tuple, dict]]:
+    """The rules of a parsed file with their paths: the file itself, or each item of ``rules:``."""
+    if "id" in data:
+        return [((), data)]
+    return [(("rules", i), r) for i, r in enumerate(data.get("rules", []))]
+
+
+def load_rules(path: str | Path | None = None, strict: bool = True) -> tuple[RuleSet, list[Problem]]:
+    """Load, check and compile every rule under ``path`` (default: the bundled ``rules/``).
+
+    With ``strict`` any problem raises InputError; otherwise the problems are returned beside the
+    rules that compiled.
+    """
+    library = load_library(path)
+    if strict and library.problems:
+        raise InputError(library.problems[0], library.problems[1:])
+    return library.ruleset, library.problems
+
+
+def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Checker) -> Rule | None:
+    before = len(check.problems)
+    criteria: list[Criterion] = []
+    ids: set[str] = set()
+    unknown_use = False
+    for i, crit in enumerate(raw["criteria"]):
+        cpath = (*base, "criteria", i)
+        merged = merged_criterion(crit, shared)
+        if merged is None:
+            unknown_use = True
+            hint = next(iter(sorted(shared, key=lambda s: -_similar(s, crit["use"]))), None)
+            check.add((*cpath, "use"), f"unknown shared criterion '{crit['use']}'",
+                      f"did you mean '{hint}'?" if hint else "shared criteria live in a file with only `criteria:`")
+            continue
+        crit = merged
+        if crit["id"] in ids:
+            check.add((*cpath, "id"), f"duplicate criterion id '{crit['id']}' in rule '{raw['id']}'")
+        ids.add(crit["id"])
+        check.test(crit["test"], (*cpath, "test"))
+        if crit.get("when"):
+            check.test(crit["when"], (*cpath, "when"))
+        for status, text in (crit.get("explain") or {}).items():
+            check.template(text, (*cpath, "explain", status))
+        line = (src.positions.find(cpath) or (None,))[0]
+        criteria.append(_compile_criterion(crit, raw["source"], src.file, line))
+    if not unknown_use:  # an unknown `use:` already explains the missing id: no cascade
+        for name, where in _decision_refs(raw["decision"], (*base, "decision")):
+            if name not in ids:
+                near = difflib.get_close_matches(name, sorted(ids), n=1, cutoff=0.6)
+                check.add(where, f"decision names undefined criterion '{name}'",
+                          f"did you mean '{near[0]}'?" if near else "defined: " + ", ".join(sorted(ids)))
+    if raw["applies_to"].get("when"):
+        check.test(raw["applies_to"]["when"], (*base, "applies_to", "when"))
+    if len(check.problems) > before:
+        return None
+    effective = raw.get("effective") or {}
+    return Rule(raw["id"], raw["title"], raw["source"], _as_set(raw["applies_to"].get("drug_class")),
+                _as_set(raw["applies_to"].get("drug")),
+                compile_test(raw["applies_to"]["when"]) if raw["applies_to"].get("when") else None,
+                _date(effective.get("from")), _date(effective.get("to")), criteria,
+                compile_decision(raw["decision"]), decision_ids(raw["decision"]), raw.get("examples") or [],
+                src.file, (src.positions.find(base) or (None,))[0], raw)
+
+
+def merged_criterion(crit: dict, shared: dict) -> dict | None:
+    """A rule's criterion as written, or the shared one it reuses with ``use:`` with its own fields over it
+    (None for an unknown ``use:``)."""
+    if "use" not in crit:
+        return crit
+    if crit["use"] not in shared:
+        return None
+    return {**shared[crit["use"]][0], **{k: v for k, v in crit.items() if k != "use"}}
+
+
+def _decision_refs(node: Any, path: tuple) -> list[tuple[str, tuple]]:
+    """Every criterion id a decision names, with the path of that name (for its exact position)."""
+    if isinstance(node, str):
+        return [(node, path)]
+    out = []
+    for key in ("all", "any"):
+        for i, sub in enumerate(node.get(key, [])):
+            out += _decision_refs(sub, (*path, key, i))
+    if "not" in node:
+        out += _decision_refs(node["not"], (*path, "not"))
+    return out
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()

@@ -1,0 +1,20 @@
+"""Shared test helpers: where the repository keeps its real letters, and a CLI runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The 102 public IMR letters (2016-2017, PDF) with every item's outcome in ``outcomes.tsv``.
+LETTERS_DIR = ROOT / "cases" / "letters" / "pdf"
+OUTCOMES_TSV = LETTERS_DIR / "outcomes.tsv"
+#: The five seed letters (2013-2015, plain text).
+SEEDS_DIR = ROOT / "cases" / "seeds" / "text"
+
+
+def run_mtus(*args: object, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m checker ARGS`` as a real process; text output captured."""
+    return subprocess.run([sys.executable, "-m", "checker", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, input=stdin, timeout=300)
