@@ -14,7 +14,13 @@ OUTCOMES_TSV = LETTERS_DIR / "outcomes.tsv"
 SEEDS_DIR = ROOT / "cases" / "seeds" / "text"
 
 
-def run_mtus(*args: object, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m checker ARGS`` as a real process; text output captured."""
+FIXTURES = ROOT / "tests" / "fixtures"
+#: A hand-encoded seed case that every command accepts.
+SEED_CASE = ROOT / "cases" / "seeds" / "000_98fed6c8c6e0f14b.yaml"
+
+
+def run_mtus(*args: object, cwd: Path | None = ROOT, stdin: str | None = None,
+             timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run ``python -m checker ARGS`` as a real process (in the repository unless ``cwd`` says otherwise)."""
     return subprocess.run([sys.executable, "-m", "checker", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, input=stdin, timeout=300)
+                          cwd=cwd, input=stdin, timeout=timeout)

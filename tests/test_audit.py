@@ -6,12 +6,10 @@ import csv
 import io
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS_DIR, SEEDS_DIR
+from conftest import LETTERS_DIR, ROOT, SEEDS_DIR, run_mtus
 
 from checker.audit.collect import clean_sections, iter_sources
 from checker.audit.items import Row
@@ -19,16 +17,10 @@ from checker.audit.run import run_audit
 from checker.audit.stats import AuditStats, Confusion
 from checker.audit.writers import write_report
 
-ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures" / "audit"
 RULES = FIX / "rules"
 CASES = FIX / "cases"
 BAD = FIX / "bad"
-
-
-def mtus(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
 
 
 def row(actual: str | None, predicted: str | None, rule: str | None = "r", profile=(("a", "met"),), **kw) -> Row:
@@ -178,11 +170,11 @@ def test_text_report_names_figures_inconsistencies_and_evidence():
 
 
 def test_cli_exit_codes_and_stdout():
-    ok = mtus("audit", CASES, "--rules", RULES, "--format", "json")
+    ok = run_mtus("audit", CASES, "--rules", RULES, "--format", "json")
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["summary"]["items"] == 7
     assert ok.stderr == ""  # no progress bar when piped
-    bad = mtus("audit", CASES, BAD, "--rules", RULES, "--format", "csv")
+    bad = run_mtus("audit", CASES, BAD, "--rules", RULES, "--format", "csv")
     assert bad.returncode == 2
     lines = bad.stderr.strip().splitlines()
     assert len(lines) == 2 and lines[0].startswith(str(BAD / "broken.yaml") + ":4:1: invalid YAML")
@@ -191,19 +183,19 @@ def test_cli_exit_codes_and_stdout():
 
 def test_cli_writes_output_atomically_and_never_over_an_input(tmp_path):
     target = tmp_path / "report.html"
-    done = mtus("audit", CASES, "--rules", RULES, "--format", "html", "-o", target)
+    done = run_mtus("audit", CASES, "--rules", RULES, "--format", "html", "-o", target)
     assert done.returncode == 0, done.stderr
     assert target.read_text().startswith("<!doctype html>") and not list(tmp_path.glob(".*.tmp"))
     case = tmp_path / "c1.yaml"
     case.write_text((CASES / "c1.yaml").read_text())
-    refused = mtus("audit", case, "--rules", RULES, "-o", case)
+    refused = run_mtus("audit", case, "--rules", RULES, "-o", case)
     assert refused.returncode == 2 and "refusing to overwrite" in refused.stderr
     assert case.read_text() == (CASES / "c1.yaml").read_text()
 
 
 def test_store_records_runs_and_diff_lists_changed_predictions(tmp_path):
     db = tmp_path / "audits.db"
-    first = mtus("audit", CASES, "--rules", RULES, "--db", db, "--format", "json")
+    first = run_mtus("audit", CASES, "--rules", RULES, "--db", db, "--format", "json")
     assert first.returncode == 0 and "audit run 1 recorded" in first.stderr
     assert json.loads(first.stdout)["run_id"] == 1
     # A rule edit: the flare criterion alone decides now.
@@ -212,40 +204,40 @@ def test_store_records_runs_and_diff_lists_changed_predictions(tmp_path):
     text = (RULES / "muscle-relaxants.yaml").read_text()
     (rules / "muscle-relaxants.yaml").write_text(text.replace("decision: {all: [flare, first-course]}",
                                                               "decision: {any: [flare, first-course]}"))
-    second = mtus("audit", CASES, "--rules", rules, "--db", db, "--format", "json", "--jobs", "2")
+    second = run_mtus("audit", CASES, "--rules", rules, "--db", db, "--format", "json", "--jobs", "2")
     assert second.returncode == 0 and "audit run 2 recorded" in second.stderr
     with sqlite3.connect(db) as con:
         runs = con.execute("SELECT id, rules_hash, items, finished IS NOT NULL FROM runs ORDER BY id").fetchall()
         assert [r[2] for r in runs] == [7, 7] and runs[0][1] != runs[1][1] and all(r[3] for r in runs)
-    diff = mtus("audit", "diff", "1", "2", "--db", db, "--format", "json")
+    diff = run_mtus("audit", "diff", "1", "2", "--db", db, "--format", "json")
     assert diff.returncode == 0, diff.stderr
     changed = json.loads(diff.stdout)["changed"]
     # C5's Flexeril is a first course without a flare: upheld under all(), overturned under any().
     assert [(c["case_id"], c["index"], c["predicted"]["before"], c["predicted"]["after"]) for c in changed] == [
         ("C5", 1, "upheld", "overturned")]
-    text_diff = mtus("audit", "diff", "1", "2", "--db", db)
+    text_diff = run_mtus("audit", "diff", "1", "2", "--db", db)
     assert "C5 #2 Flexeril 5mg #30: upheld -> overturned" in text_diff.stdout
     assert "1 items changed prediction" in text_diff.stdout
-    listing = mtus("audit", "runs", "--db", db)
+    listing = run_mtus("audit", "runs", "--db", db)
     assert listing.returncode == 0 and len(listing.stdout.strip().splitlines()) == 2
 
 
 def test_diff_bad_database_or_run_is_one_line_and_exit_2(tmp_path):
-    missing = mtus("audit", "diff", "1", "2", "--db", tmp_path / "none.db")
+    missing = run_mtus("audit", "diff", "1", "2", "--db", tmp_path / "none.db")
     assert missing.returncode == 2 and "no such audit database" in missing.stderr
     db = tmp_path / "a.db"
-    assert mtus("audit", CASES / "c1.yaml", "--rules", RULES, "--db", db).returncode == 0
-    unknown = mtus("audit", "diff", "1", "9", "--db", db)
+    assert run_mtus("audit", CASES / "c1.yaml", "--rules", RULES, "--db", db).returncode == 0
+    unknown = run_mtus("audit", "diff", "1", "9", "--db", db)
     assert unknown.returncode == 2 and "no audit run 9" in unknown.stderr
     assert "Traceback" not in unknown.stderr + missing.stderr
 
 
 def test_audit_paths_and_audit_run_are_the_same_command():
-    seeds = mtus("audit", "cases/seeds", "--rules", RULES, "--format", "json")
+    seeds = run_mtus("audit", "cases/seeds", "--rules", RULES, "--format", "json")
     assert seeds.returncode == 0, seeds.stderr
     assert json.loads(seeds.stdout)["summary"]["items"] >= 1
-    implicit = mtus("audit", CASES / "c2.yaml", "--rules", RULES, "--format", "json")
-    explicit = mtus("audit", "run", CASES / "c2.yaml", "--rules", RULES, "--format", "json")
+    implicit = run_mtus("audit", CASES / "c2.yaml", "--rules", RULES, "--format", "json")
+    explicit = run_mtus("audit", "run", CASES / "c2.yaml", "--rules", RULES, "--format", "json")
     assert implicit.returncode == explicit.returncode == 0
     assert json.loads(implicit.stdout)["items"] == json.loads(explicit.stdout)["items"]
 
@@ -275,7 +267,7 @@ def test_real_letters_end_to_end_with_actual_outcomes_from_the_letters():
 def test_cli_output_that_cannot_be_written_is_one_line_exit_2(tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
-    run = mtus("audit", CASES, "--rules", RULES, "-o", blocker / "report.json")
+    run = run_mtus("audit", CASES, "--rules", RULES, "-o", blocker / "report.json")
     assert run.returncode == 2 and "Traceback" not in run.stderr
     message = "cannot write: a parent is a file, not a folder"
     assert run.stderr.strip().splitlines() == [f"{blocker / 'report.json'}: {message}"]
@@ -286,12 +278,12 @@ def test_cli_never_writes_over_a_case_file_inside_an_input_folder(tmp_path):
     folder.mkdir()
     case = folder / "c1.yaml"
     case.write_text((CASES / "c1.yaml").read_text())
-    refused = mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", case)
+    refused = run_mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", case)
     assert refused.returncode == 2 and refused.stderr.strip() == f"{case}: refusing to overwrite an input file"
     assert case.read_text() == (CASES / "c1.yaml").read_text()
     # A new file, or one the audit does not read (another suffix, hidden), may be written there.
     for name in ("report.html", ".report.json", "report.json"):
-        done = mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", folder / name)
+        done = run_mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", folder / name)
         assert done.returncode == 0, done.stderr
 
 
@@ -299,10 +291,10 @@ def test_cli_an_input_folder_without_letters_or_cases_is_a_bad_input(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.md").write_text("not an input")
-    run = mtus("audit", empty, "--rules", RULES, "-f", "json")
+    run = run_mtus("audit", empty, "--rules", RULES, "-f", "json")
     assert run.returncode == 2
     assert run.stderr.strip() == f"{empty}: no letters (.pdf, .txt) or case files (.yaml, .yml, .json) in this folder"
     doc = json.loads(run.stdout)
     assert doc["summary"]["items"] == 0 and [e["file"] for e in doc["errors"]] == [str(empty)]
-    both = mtus("audit", CASES, empty, "--rules", RULES, "-f", "json")
+    both = run_mtus("audit", CASES, empty, "--rules", RULES, "-f", "json")
     assert both.returncode == 2 and json.loads(both.stdout)["summary"]["items"] > 0

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from checker.engine.evaluate import evaluate_item
 from checker.rules.ruleset import load_rules
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import engines  # noqa: E402
 

@@ -5,24 +5,18 @@ import os
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import ROOT, run_mtus
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "cases" / "seeds" / "000_98fed6c8c6e0f14b.yaml"
 BAD = ROOT / "tests" / "fixtures" / "bad_cases"
 
 
-def mtus(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "checker", *map(str, args)], cwd=cwd, capture_output=True,
-                          text=True, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def seed_json() -> dict:
-    run = mtus("check", SEED, "--format", "json")
+    run = run_mtus("check", SEED, "--format", "json")
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)
 
@@ -48,7 +42,7 @@ def test_json_follows_the_contract_and_validates(seed_json):
 
 
 def test_text_report_puts_the_prediction_first_and_cites_the_mtus():
-    run = mtus("check", SEED)
+    run = run_mtus("check", SEED)
     assert run.returncode == 0, run.stderr
     flexeril = run.stdout[run.stdout.index("FLEXERIL"):]
     assert flexeril.index("UPHELD") < flexeril.index("acute exacerbation")
@@ -58,7 +52,7 @@ def test_text_report_puts_the_prediction_first_and_cites_the_mtus():
 @pytest.mark.parametrize(("fmt", "marker"), [("markdown", "# MTUS compliance check"), ("html", "<!doctype html>")])
 def test_markdown_and_html_reports(fmt, marker, tmp_path):
     out = tmp_path / f"report.{fmt}"
-    run = mtus("check", SEED, "--format", fmt, "-o", out)
+    run = run_mtus("check", SEED, "--format", fmt, "-o", out)
     assert run.returncode == 0, run.stderr
     text = out.read_text()
     assert text.startswith(marker)
@@ -67,7 +61,7 @@ def test_markdown_and_html_reports(fmt, marker, tmp_path):
 
 
 def test_fail_on_deny_exits_1_when_an_item_is_predicted_upheld():
-    assert mtus("check", SEED, "--fail-on-deny", "-f", "json").returncode == 1
+    assert run_mtus("check", SEED, "--fail-on-deny", "-f", "json").returncode == 1
 
 
 @pytest.mark.parametrize(("fixture", "message"), [
@@ -80,7 +74,7 @@ def test_fail_on_deny_exits_1_when_an_item_is_predicted_upheld():
     ("not_a_mapping.yaml", "not_a_mapping.yaml:1:1: a case must be a mapping with case_id and requests"),
 ])
 def test_bad_input_is_one_line_with_file_line_column_and_exit_2(fixture, message):
-    run = mtus("check", BAD / fixture, "-f", "json")
+    run = run_mtus("check", BAD / fixture, "-f", "json")
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in run.stderr
@@ -88,14 +82,14 @@ def test_bad_input_is_one_line_with_file_line_column_and_exit_2(fixture, message
 
 
 def test_missing_file_and_bad_date():
-    run = mtus("check", "no/such/case.yaml")
+    run = run_mtus("check", "no/such/case.yaml")
     assert run.returncode == 2 and run.stderr.strip() == "no/such/case.yaml: no such file"
-    run = mtus("check", SEED, "--as-of", "2016-13-01")
+    run = run_mtus("check", SEED, "--as-of", "2016-13-01")
     assert run.returncode == 2 and "--as-of: '2016-13-01' is not a date" in run.stderr
 
 
 def test_a_batch_reports_bad_files_and_still_checks_the_rest():
-    run = mtus("check", BAD / "broken_yaml.yaml", SEED, BAD / "unknown_drug.yaml", "-f", "json")
+    run = run_mtus("check", BAD / "broken_yaml.yaml", SEED, BAD / "unknown_drug.yaml", "-f", "json")
     assert run.returncode == 2
     assert len(run.stderr.strip().splitlines()) == 2
     doc = json.loads(run.stdout)
@@ -109,7 +103,7 @@ def test_never_overwrites_an_input(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text(SEED.read_text())
     before = case.read_text()
-    run = mtus("check", case, "-f", "html", "-o", case)
+    run = run_mtus("check", case, "-f", "html", "-o", case)
     assert run.returncode == 2 and "refusing to overwrite an input file" in run.stderr
     assert case.read_text() == before
 
@@ -117,7 +111,7 @@ def test_never_overwrites_an_input(tmp_path):
 def test_a_date_before_every_edition_uses_the_earliest_edition_for_every_class():
     # Before 2009-07-18 no edition is in force: each item gets its earliest edition's rule. The 2009
     # opioid edition has two rules (initiating, guarded, and on-going); the on-going one applies here.
-    run = mtus("check", SEED, "--format", "json", "--as-of", "2008-01-01")
+    run = run_mtus("check", SEED, "--format", "json", "--as-of", "2008-01-01")
     assert run.returncode == 0, run.stderr
     norco, flexeril = json.loads(run.stdout)["cases"][0]["items"]
     assert flexeril["rule"] == "mtus.chronic-pain.muscle-relaxants"
@@ -133,7 +127,7 @@ def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, wher
     else:
         blocker.write_text("x")
         target, message = blocker / "report.txt", "cannot write: a parent is a file, not a folder"
-    run = mtus("check", SEED, "-o", target)
+    run = run_mtus("check", SEED, "-o", target)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines() == [f"{target}: {message}"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
@@ -142,7 +136,7 @@ def test_an_output_path_that_cannot_be_written_is_one_line_exit_2(tmp_path, wher
 def test_a_written_report_has_the_usual_file_permissions(tmp_path):
     # Written through a private temporary file, the report still gets the mode open() would give it.
     out = tmp_path / "report.html"
-    run = mtus("check", SEED, "-f", "html", "-o", out)
+    run = run_mtus("check", SEED, "-f", "html", "-o", out)
     assert run.returncode == 0, run.stderr
     umask = os.umask(0)
     os.umask(umask)
@@ -154,7 +148,7 @@ def test_a_drug_given_in_the_case_gets_its_class_and_rule(tmp_path):
     case = tmp_path / "given.yaml"
     case.write_text('case_id: given\nreport_date: "2015-06-01"\n'
                     'requests:\n  - {text: "Xanx 1mg #30", drug: alprazolam}\n  - {text: "Xanax 1mg #30"}\n')
-    run = mtus("check", case, "-f", "json")
+    run = run_mtus("check", case, "-f", "json")
     assert run.returncode == 0, run.stderr
     given, parsed = json.loads(run.stdout)["cases"][0]["items"]
     assert (given["drug_class"], given["ingredients"], given["rule"]) == ("benzodiazepine", ["alprazolam"],

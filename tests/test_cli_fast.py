@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from checker.cli.fast import plain_check
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "cases/seeds/000_98fed6c8c6e0f14b.yaml"
 BAD = "tests/fixtures/bad_cases/broken_yaml.yaml"
 

@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import yaml
-from conftest import LETTERS_DIR, SEEDS_DIR
+from conftest import LETTERS_DIR, ROOT, SEEDS_DIR, run_mtus
 
 from checker.facts.cases import case_from_data, load_cases
 from checker.ingest.batch import ingest_letters
 from checker.ingest.case import letter_case
 
-ROOT = Path(__file__).resolve().parents[1]
 BAD = ROOT / "tests" / "fixtures" / "bad_letters"
 SEED = SEEDS_DIR / "004_2a473cbf33bb0773.txt"
 PDF = LETTERS_DIR / "CM16-0230651.pdf"
 
 
-def mtus(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "checker", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300)
-
-
 def test_json_stdout_is_the_contract_shape():
-    run = mtus("ingest", str(PDF), str(SEED), "--format", "json")
+    run = run_mtus("ingest", str(PDF), str(SEED), "--format", "json")
     assert run.returncode == 0, run.stderr
     cases = json.loads(run.stdout)["cases"]
     assert [c["case_id"] for c in cases] == ["CM16-0230651", SEED.stem]
@@ -39,7 +30,7 @@ def test_json_stdout_is_the_contract_shape():
 
 
 def test_yaml_stream_one_document_per_case():
-    run = mtus("ingest", str(PDF), str(SEED))
+    run = run_mtus("ingest", str(PDF), str(SEED))
     assert run.returncode == 0, run.stderr
     docs = list(yaml.safe_load_all(run.stdout))
     assert [d["case_id"] for d in docs] == ["CM16-0230651", SEED.stem]
@@ -49,14 +40,14 @@ def test_yaml_stream_one_document_per_case():
 
 
 def test_output_folder_never_overwrites_without_force(tmp_path):
-    run = mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json")
+    run = run_mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json")
     assert run.returncode == 0, run.stderr
     target = tmp_path / "CM16-0230651.json"
     assert load_cases(target)[0].case_id == "CM16-0230651"
     target.write_text("{}")
-    run = mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json")
+    run = run_mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json")
     assert run.returncode == 2 and "already exists" in run.stderr and target.read_text() == "{}"
-    run = mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json", "--force")
+    run = run_mtus("ingest", str(PDF), "-o", str(tmp_path), "--format", "json", "--force")
     assert run.returncode == 0 and json.loads(target.read_text())["case_id"] == "CM16-0230651"
     result = ingest_letters([SEED], "yaml", tmp_path)
     assert result.written == [tmp_path / f"{SEED.stem}.yaml"] and not result.problems
@@ -65,7 +56,7 @@ def test_output_folder_never_overwrites_without_force(tmp_path):
 
 def test_bad_letters_are_one_line_each_and_the_batch_goes_on():
     bad = sorted(BAD.iterdir())
-    run = mtus("ingest", str(bad[0]), str(PDF), *map(str, bad[1:]), "--format", "json")
+    run = run_mtus("ingest", str(bad[0]), str(PDF), *map(str, bad[1:]), "--format", "json")
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()
     assert len(lines) == len(bad)
@@ -75,7 +66,7 @@ def test_bad_letters_are_one_line_each_and_the_batch_goes_on():
 
 
 def test_only_bad_letters_exit_2_with_nothing_on_stdout():
-    run = mtus("ingest", str(BAD / "not_a_letter.txt"), str(BAD / "image_only.pdf"))
+    run = run_mtus("ingest", str(BAD / "not_a_letter.txt"), str(BAD / "image_only.pdf"))
     assert run.returncode == 2 and run.stdout == ""
     assert "not an IMR decision letter" in run.stderr and "no text layer" in run.stderr
 
@@ -103,7 +94,7 @@ def test_every_letter_validates_and_matches_outcomes():
 def test_an_output_folder_that_cannot_be_made_is_one_line_per_letter_exit_2(tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
-    run = mtus("ingest", str(SEED), "-o", str(blocker / "out"))
+    run = run_mtus("ingest", str(SEED), "-o", str(blocker / "out"))
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines() == [
         f"{blocker / 'out' / SEED.stem}.yaml: cannot write: a parent is a file, not a folder"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from checker.ingest.facts import extract_findings
 from checker.ingest.letter import parse_letter, read_letter
 from checker.ingest.sentences import split_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "tests" / "fixtures" / "labelled_facts"
 
 #: Floors at the level reached (micro-averaged over every scored fact type), and for key fact types.

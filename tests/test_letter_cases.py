@@ -6,14 +6,10 @@ it is an audit finding. The known ones are listed in KNOWN_DISAGREEMENTS with th
 """
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from conftest import OUTCOMES_TSV
+from conftest import OUTCOMES_TSV, ROOT, run_mtus
 
-ROOT = Path(__file__).resolve().parent.parent
 LETTER_CASES = sorted((ROOT / "cases" / "letters").glob("*.yaml"))
 OUTCOMES = OUTCOMES_TSV
 
@@ -30,8 +26,7 @@ KNOWN_DISAGREEMENTS = {
 
 @pytest.fixture(scope="module")
 def cases():
-    run = subprocess.run([sys.executable, "-m", "checker", "check", *map(str, LETTER_CASES), "--format", "json"],
-                         capture_output=True, text=True, cwd=ROOT, check=False)
+    run = run_mtus("check", *LETTER_CASES, "--format", "json")
     assert run.returncode == 0, run.stderr
     return json.loads(run.stdout)["cases"]
 

@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from typer.testing import CliRunner
 
-from checker.cli.fast import app
+from checker.cli.commands import app
 from checker.facts.vocabulary import vocabulary
 from checker.rules.ruleset import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "fixtures" / "broken_rules"
 runner = CliRunner()
 

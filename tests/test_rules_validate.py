@@ -7,13 +7,13 @@ problem validate must report for it, in order, and nothing else (semgrep-style a
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from checker.authoring.coverage import reachable
 from checker.rules.errors import where
 from checker.rules.lint import validate
 from checker.rules.ruleset import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path("tests/fixtures/broken_rules")
 FIXTURES = sorted((ROOT / BROKEN).glob("*.yaml"))
 

@@ -6,13 +6,10 @@ the criteria the reviewer's rationale relies on with the status the letter suppo
 """
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from conftest import ROOT, run_mtus
 
-ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "cases" / "seeds").glob("*.yaml"))
 
 # (case id prefix, item index) -> (drug, actual, {criterion id: status the reviewer's statements support}).
@@ -79,8 +76,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def items():
-    run = subprocess.run([sys.executable, "-m", "checker", "check", *map(str, SEEDS), "--format", "json"],
-                         capture_output=True, text=True, cwd=ROOT, check=False)
+    run = run_mtus("check", *SEEDS, "--format", "json")
     assert run.returncode == 0, run.stderr
     out = {}
     for case in json.loads(run.stdout)["cases"]:

@@ -1,7 +1,7 @@
-"""The ``mtus`` commands, defined with typer (imported only when a command needs typer's parsing).
+"""The typer application, its ``rules`` group, the options commands share, and ``mtus check``.
 
-``checker.cli.fast`` is the entry point: it runs a plain ``mtus check`` itself and hands everything else
-here.  Command groups live in their own modules; importing them registers their commands.
+Command groups live in their own modules and register themselves on ``app`` when imported;
+``checker.cli.commands`` imports them all.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from checker.cli.fast import run_check
+from checker.cli.check import run_check
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Predict IMR outcomes from case facts and the MTUS, and explain every criterion.")
@@ -60,7 +60,3 @@ def check(
     if code:
         raise typer.Exit(code)
 
-
-import checker.cli.audit  # noqa: E402, F401  (importing a group registers its commands)
-import checker.cli.ingest  # noqa: E402, F401
-import checker.cli.rules  # noqa: E402, F401

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from checker.cli.app import RulesOption, app
-from checker.cli.fast import _as_of, _err
+from checker.cli.common import ExitCode, parse_as_of, report_error
 
 
 class _DefaultRunGroup(TyperGroup):
@@ -75,7 +75,7 @@ def run(
     from checker.audit.sink import open_output
     from checker.audit.writers import write_report
 
-    date = _as_of(as_of)
+    date = parse_as_of(as_of)
     workers = jobs or os.cpu_count() or 1
     store = None
     if db is not None:
@@ -90,18 +90,18 @@ def run(
                 write_report(result, format.value, out, color=output is None and sys.stdout.isatty())
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(1) from None
+            raise typer.Exit(ExitCode.FAILED) from None
         finally:
             result.close()
     finally:
         if store is not None:
             store.close()
     for problem in result.errors:
-        _err(problem)
+        report_error(problem)
     if result.run_id is not None:
         print(f"audit run {result.run_id} recorded in {db}", file=sys.stderr)
     if result.errors:
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.BAD_INPUT)
 
 
 @audit_app.command("diff")

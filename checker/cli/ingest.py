@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from checker.cli.fast import _err, app
+from checker.cli.app import app
+from checker.cli.common import ExitCode, report_error
 
 
 class IngestFormat(str, Enum):
@@ -32,6 +33,6 @@ def ingest(
     if result.stdout:
         typer.echo(result.stdout, nl=False)
     for problem in result.problems:
-        _err(problem)
+        report_error(problem)
     if result.problems:
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.BAD_INPUT)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from checker.cli.fast import rules_app
-from checker.core.errors import InputError
+from checker.cli.app import rules_app
+from checker.cli.common import ExitCode, input_errors
 
 PathArg = Annotated[Path | None, typer.Argument(help="Rules folder or file (default: bundled rules/).")]
 
@@ -21,16 +19,6 @@ PathArg = Annotated[Path | None, typer.Argument(help="Rules folder or file (defa
 class TestFormat(str, Enum):
     text = "text"
     json = "json"
-
-
-@contextmanager
-def _input_errors() -> Iterator[None]:
-    """Bad input: one line on stderr, exit 2 (also under CliRunner, where main() does not run)."""
-    try:
-        yield
-    except InputError as exc:
-        print(str(exc), file=sys.stderr)
-        raise typer.Exit(2) from None
 
 
 def _provenance(ruleset) -> str:
@@ -42,7 +30,7 @@ def rules_validate(path: PathArg = None) -> None:
     """Check rule files; print each problem as FILE:LINE:COL: message (hint), exit 2 if any."""
     from checker.rules.lint import validate
 
-    with _input_errors():
+    with input_errors():
         result = validate(path)
     from checker.rules.ruleset import display_path
 
@@ -53,7 +41,7 @@ def rules_validate(path: PathArg = None) -> None:
     if result.problems:
         print(f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in {files} files "
               f"({_provenance(result.ruleset)})", file=sys.stderr)
-        raise typer.Exit(2)
+        raise typer.Exit(ExitCode.BAD_INPUT)
     print(f"{len(result.ruleset.rules)} rules in {files} files: no problems ({_provenance(result.ruleset)})")
 
 
@@ -72,7 +60,7 @@ def rules_test(
     from checker.authoring.coverage import print_report, run_tests
     from checker.rules.ruleset import load_rules
 
-    with _input_errors():
+    with input_errors():
         ruleset, _ = load_rules(path)
         if rule and not any(rule in r.id for r in ruleset.rules):
             from checker.authoring.show import find_rule
@@ -84,10 +72,10 @@ def rules_test(
     else:
         print_report(Console(highlight=False), report, verbose)
     if report.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
     if min_coverage is not None and report.percent < min_coverage:
         print(f"coverage {report.percent:.1f}% is under --min-coverage {min_coverage:g}%", file=sys.stderr)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 @rules_app.command("show")
@@ -101,7 +89,7 @@ def rules_show(
     from checker.authoring.show import find_rule, rule_tree
     from checker.rules.ruleset import RULES_DIR, load_rules
 
-    with _input_errors():
+    with input_errors():
         ruleset, _ = load_rules(rules)
         rule = find_rule(ruleset, rule_id, str(rules or RULES_DIR))
     console = Console(highlight=False)
@@ -118,7 +106,7 @@ def rules_docs(
     from checker.authoring.docs import write_docs
     from checker.rules.ruleset import load_rules
 
-    with _input_errors():
+    with input_errors():
         ruleset, _ = load_rules(path)
         written = write_docs(ruleset, output)
     print(f"wrote {len(written)} files to {output} ({len(ruleset.rules)} rules; {_provenance(ruleset)}); "

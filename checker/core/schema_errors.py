@@ -10,13 +10,13 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from checker.core.errors import Problem
 from checker.core.yamlpos import Positions
-from checker.facts.vocabulary import SCHEMAS
+from checker.core.resources import schemas_dir
 
 
 @cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     """A compiled validator for ``schemas/<name>.schema.json``."""
-    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 

@@ -8,7 +8,8 @@ from functools import cache
 from typing import Any
 
 from checker.facts.catalog import DrugCatalog, default_catalog
-from checker.ingest.facts import Assessor, Finding, _finding
+from checker.ingest.findings import Assessor, Finding
+from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence
 from checker.ingest.vocab import (

@@ -12,40 +12,18 @@ apart in :mod:`checker.ingest.case`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from checker.ingest.context import assess
+from checker.ingest.extractors import sentence_findings
+from checker.ingest.findings import Assessor, Finding
+from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence, letter_sentences
 from checker.ingest.vocab import ANY_DATE, DATE_RE, date_of
 
-__all__ = ["Finding", "extract_findings"]
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One extracted fact value with its provenance."""
-
-    fact: str  # "monitoring.cures_checked", or "request.first_noted" with ``request`` set
-    value: Any
-    sentence: str | None
-    start: int
-    end: int
-    request: int | None = None
-    cue: str | None = None
-
-
-Assessor = Any  # callable(sentence, start, end) -> Assertion
-
-
-def _finding(fact: str, value: Any, s: Sentence | None, request: int | None = None, cue: str | None = None,
-             span: tuple[int, int] | None = None) -> Finding:
-    if s is None:
-        start, end = span or (0, 0)
-        return Finding(fact, value, None, start, end, request, cue)
-    return Finding(fact, value, s.text, s.start, s.end, request, cue)
+__all__ = ["Assessor", "Finding", "extract_findings"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,8 +190,6 @@ def _pick_report_date(findings: list[Finding], ur: str | None) -> list[Finding]:
 def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = None,
                      assessor: Assessor = assess) -> list[Finding]:
     """Every fact found in the letter, in priority order (first wins for scalar facts)."""
-    from checker.ingest.extractors import sentence_findings
-
     requests = requests or []
     sentences = letter_sentences(letter)
     found: list[Finding] = list(_header(letter))
