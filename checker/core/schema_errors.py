@@ -9,8 +9,8 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from checker.core.errors import Problem
-from checker.core.yamlpos import Positions
 from checker.core.resources import schemas_dir
+from checker.core.yamlpos import Positions
 
 
 @cache
