@@ -117,7 +117,10 @@ def test_json_contract_and_figures():
     not_covered = [i for i in doc["items"] if i["predicted"] is None]
     assert [i["request"] for i in not_covered] == ["Physical therapy x6", "Norco 10/325mg #120"]
     assert doc["ruleset"]["hash"] and doc["ruleset"]["version"]
-    assert doc["coverage"]["by_kind"]["service"] == {"items": 1, "covered": 0, "not_covered": 1}
+    assert [i["coverage"] for i in not_covered] == ["not_encoded", "not_encoded"]
+    assert all(i["coverage"] is None for i in doc["items"] if i["predicted"] is not None)
+    assert doc["coverage"]["by_kind"]["service"] == {"items": 1, "covered": 0, "not_covered": 1, "predicted": 0,
+                                                     "mtus_silent": 0, "not_encoded": 1, "unrecognised": 0}
     assert doc["coverage"]["uncovered_drugs"] == {"hydrocodone": 1}
 
 
@@ -298,3 +301,15 @@ def test_cli_an_input_folder_without_letters_or_cases_is_a_bad_input(tmp_path):
     assert doc["summary"]["items"] == 0 and [e["file"] for e in doc["errors"]] == [str(empty)]
     both = run_mtus("audit", CASES, empty, "--rules", RULES, "-f", "json")
     assert both.returncode == 2 and json.loads(both.stdout)["summary"]["items"] > 0
+
+
+def test_a_silent_item_counts_as_covered_without_a_prediction_apart_from_not_encoded():
+    """The real letter CM16-0221706 (Viagra, one drug item): MTUS silent, counted as covered, never compared."""
+    doc = _json(run_audit([LETTERS_DIR / "CM16-0221706.pdf"], jobs=1))
+    [item] = [i for i in doc["items"] if i["kind"] == "drug"]
+    assert (item["predicted"], item["coverage"]) == (None, "mtus_silent")
+    drug = doc["coverage"]["by_kind"]["drug"]
+    assert drug == {"items": 1, "covered": 1, "not_covered": 0, "predicted": 0, "mtus_silent": 1, "not_encoded": 0,
+                    "unrecognised": 0}
+    assert doc["summary"]["mtus_silent"] == 1 and doc["summary"]["compared"] == 0
+    assert doc["inconsistencies"] == [] and doc["disagreements"] == []

@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from checker.audit.report_json import head
 from checker.audit.run import AuditResult
+from checker.audit.stats import COVERAGE_COLUMNS, COVERAGE_KEYS
 from checker.engine.render import MARK, WORD
 
 e = html.escape
@@ -166,6 +167,7 @@ def write_html(result: AuditResult, out: IO[str]) -> None:
               f"inputs: {e(', '.join(result.paths))}</p>")
     cards = [("items", summary["items"]), ("compared", summary["compared"]), ("agreement", _pct(summary["agreement"])),
              ("kappa", _num(summary["kappa"])), ("overturned caught", f"{over['caught']}/{over['actual']}"),
+             ("MTUS silent", summary.get("mtus_silent", 0)),
              ("not covered", summary["not_covered"]), ("bad inputs", len(result.errors))]
     out.write("<div class=cards id=summary>" + "".join(
         f"<div class=card><b>{e(str(v))}</b>{e(k)}</div>" for k, v in cards) + "</div>")
@@ -173,11 +175,10 @@ def write_html(result: AuditResult, out: IO[str]) -> None:
               f"</figcaption>{confusion_svg(summary['confusion'])}</figure><figure><figcaption>Agreement by drug "
               f"class</figcaption>{agreement_svg(doc['breakdowns']['drug_class'])}</figure></div>")
     out.write("<h2>Breakdowns</h2>" + "".join(_breakdown(n, rows) for n, rows in doc["breakdowns"].items()))
-    out.write("<h2>Coverage</h2><table id=coverage><tr><th>kind</th><th>items</th><th>covered</th>"
-              "<th>not covered</th></tr>" + "".join(
-                  f"<tr><td>{e(k)}</td><td class=n>{c['items']}</td><td class=n>{c['covered']}</td>"
-                  f"<td class=n>{c['not_covered']}</td></tr>" for k, c in doc["coverage"]["by_kind"].items())
-              + "</table>")
+    rows = "".join(f"<tr><td>{e(k)}</td>" + "".join(f"<td class=n>{c[key]}</td>" for key in COVERAGE_KEYS) + "</tr>"
+                   for k, c in doc["coverage"]["by_kind"].items())
+    out.write("<h2>Coverage</h2><table id=coverage><tr>" + "".join(f"<th>{e(h)}</th>" for h in COVERAGE_COLUMNS)
+              + f"</tr>{rows}</table>")
     out.write(_inconsistencies(doc["inconsistencies"]))
     out.write("<h2>Disagreements</h2><div id=disagreements>")
     for d in result.disagreements():

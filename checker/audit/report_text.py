@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from checker.audit.run import AuditResult
+from checker.audit.stats import COVERAGE_COLUMNS, COVERAGE_KEYS
 from checker.engine.render import MARK, STYLE, WORD
 
 _EXAMPLES = 5
@@ -80,11 +81,11 @@ def _breakdown(console: Any, name: str, rows: dict[str, dict[str, Any]]) -> None
 def _coverage(console: Any, coverage: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table(title="Coverage (items no rule covers, by kind)", title_justify="left")
-    for column in ("kind", "items", "covered", "not covered"):
+    table = Table(title="Coverage (covered: a prediction, or MTUS silent with its reason)", title_justify="left")
+    for column in COVERAGE_COLUMNS:
         table.add_column(column, justify="left" if column == "kind" else "right")
     for kind, c in coverage["by_kind"].items():
-        table.add_row(kind, str(c["items"]), str(c["covered"]), str(c["not_covered"]))
+        table.add_row(kind, *(str(c[key]) for key in COVERAGE_KEYS))
     console.print(table)
     if coverage["uncovered_drug_classes"]:
         console.print("Drug items not covered, by class: " + ", ".join(

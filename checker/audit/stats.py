@@ -15,6 +15,10 @@ from typing import Any
 from checker.audit.items import Row
 
 OUTCOMES = ("upheld", "overturned")
+COVERAGE_COLUMNS = ("kind", "items", "covered", "predicted", "MTUS silent", "not covered", "not encoded",
+                    "unrecognised")
+COVERAGE_KEYS = ("items", "covered", "predicted", "mtus_silent", "not_covered", "not_encoded", "unrecognised")
+NOT_COVERED = ("not_encoded", "unrecognised")   # no prediction and no known reason (MTUS silent is covered)
 NONE_KEY = "(none)"
 
 
@@ -98,7 +102,9 @@ class AuditStats:
         self.total = Confusion()
         self.by_kind: dict[str, Confusion] = {}
         self.breakdowns: dict[str, dict[str, Confusion]] = {b: {} for b in self.BREAKDOWNS}
-        self.coverage: dict[str, Counter] = {"items": Counter(), "covered": Counter()}
+        # per kind: items, and how each is covered ("predicted", or the item's coverage when it has no prediction)
+        self.coverage: dict[str, Counter] = {"items": Counter(), "predicted": Counter(), "mtus_silent": Counter(),
+                                             "not_encoded": Counter(), "unrecognised": Counter()}
         self.uncovered: dict[str, Counter] = {"drug": Counter(), "drug_class": Counter()}
         self.groups: dict[tuple, Group] = {}
         self.cases = 0
@@ -120,14 +126,14 @@ class AuditStats:
             for key in keys:
                 table.setdefault(key, Confusion()).add(row)
         self.coverage["items"][row.kind] += 1
-        if row.rule is not None:
-            self.coverage["covered"][row.kind] += 1
-        elif row.kind == "drug":
+        how = "predicted" if row.predicted is not None else row.coverage or "not_encoded"
+        self.coverage[how][row.kind] += 1
+        if how in NOT_COVERED and row.kind == "drug":
             self.uncovered["drug"][row.drug or "(unknown drug)"] += 1
             self.uncovered["drug_class"][row.drug_class or "(unclassified)"] += 1
         if row.actual is None:
             self.no_actual += 1
-        if row.rule is not None and row.actual in OUTCOMES:
+        if row.predicted is not None and row.actual in OUTCOMES:
             key = (row.rule, row.profile)
             group = self.groups.get(key)
             if group is None:
@@ -150,7 +156,9 @@ class AuditStats:
         return {"items": total.items, "compared": total.compared, "agreement": _round(total.agreement),
                 "kappa": _round(total.kappa), "confusion": total.matrix(),
                 "overturned": {k: _round(v) if isinstance(v, float) else v for k, v in total.overturned().items()},
-                "cases": self.cases, "not_covered": total.items - sum(self.coverage["covered"].values()),
+                "cases": self.cases,
+                "not_covered": sum(n for how in NOT_COVERED for n in self.coverage[how].values()),
+                "mtus_silent": sum(self.coverage["mtus_silent"].values()),
                 "no_actual": self.no_actual,
                 "by_kind": {k: c.to_dict() for k, c in sorted(self.by_kind.items())}}
 
@@ -160,10 +168,14 @@ class AuditStats:
                 for name, table in self.breakdowns.items()}
 
     def coverage_dict(self) -> dict[str, Any]:
-        """Items no rule covers, by kind, and which drugs and classes they are."""
-        covered = self.coverage["covered"]
-        by_kind = {k: {"items": n, "covered": covered[k], "not_covered": n - covered[k]}
-                   for k, n in sorted(self.coverage["items"].items())}
+        """Coverage by kind (covered: a prediction, or MTUS silent with its reason; not covered: no rule yet, or
+        the item could not be read), and which drugs and classes are not covered."""
+        c = self.coverage
+        by_kind = {k: {"items": n, "covered": c["predicted"][k] + c["mtus_silent"][k],
+                       "not_covered": sum(c[how][k] for how in NOT_COVERED), "predicted": c["predicted"][k],
+                       "mtus_silent": c["mtus_silent"][k], "not_encoded": c["not_encoded"][k],
+                       "unrecognised": c["unrecognised"][k]}
+                   for k, n in sorted(c["items"].items())}
         return {"by_kind": by_kind,
                 "uncovered_drugs": dict(self.uncovered["drug"].most_common()),
                 "uncovered_drug_classes": dict(self.uncovered["drug_class"].most_common())}

@@ -60,7 +60,8 @@ def _request(example: dict) -> str:
 
 def _expected(example: dict) -> tuple[str, dict[str, str]]:
     expect = example.get("expect") or {}
-    return expect.get("predicted") or "(outcome not stated)", expect.get("criteria") or {}
+    outcome = expect.get("predicted") or expect.get("coverage", "(outcome not stated)").replace("_", " ")
+    return outcome, expect.get("criteria") or {}
 
 
 def _facts_yaml(example: dict) -> str:
@@ -137,10 +138,14 @@ def rule_html(rule: Rule, provenance: str) -> str:
         if c.document:
             body.append(f"<p><strong>To document:</strong> {e(c.document)}</p>")
         body.append("</section>")
-    texts = {c.id: c.text for c in rule.criteria}
-    body += ["<h2>Decision</h2><p>Medically necessary (overturned) when:</p>",
-             _tree_block(decision_tree(rule.raw["decision"], texts)),
-             "<p class=meta>Otherwise upheld; a criterion not documented counts against the request.</p>"]
+    if rule.silent:
+        body += ["<h2>MTUS silent</h2>", f"<p>{e(rule.silent['reason'])}</p>",
+                 f"<p><strong>Reviewers then use:</strong> {e(rule.silent['reviewers_use'])}</p>"]
+    else:
+        texts = {c.id: c.text for c in rule.criteria}
+        body += ["<h2>Decision</h2><p>Medically necessary (overturned) when:</p>",
+                 _tree_block(decision_tree(rule.raw["decision"], texts)),
+                 "<p class=meta>Otherwise upheld; a criterion not documented counts against the request.</p>"]
     body.append(f"<h2>Examples ({len(rule.examples)})</h2>")
     for ex in rule.examples:
         outcome, statuses = _expected(ex)
@@ -171,11 +176,15 @@ def rule_md(rule: Rule, provenance: str) -> str:
         out += ["**Met when:**", "", *lines(condition_tree(c.raw["test"])), ""]
         if c.document:
             out += [f"**To document:** {c.document}", ""]
-    texts = {c.id: c.text for c in rule.criteria}
-    out += ["## Decision", "", "Medically necessary (overturned) when:", "",
-            *lines(decision_tree(rule.raw["decision"], texts)), "",
-            "Otherwise upheld; a criterion not documented counts against the request.", "",
-            f"## Examples ({len(rule.examples)})", ""]
+    if rule.silent:
+        out += ["## MTUS silent", "", rule.silent["reason"], "",
+                f"**Reviewers then use:** {rule.silent['reviewers_use']}", ""]
+    else:
+        texts = {c.id: c.text for c in rule.criteria}
+        out += ["## Decision", "", "Medically necessary (overturned) when:", "",
+                *lines(decision_tree(rule.raw["decision"], texts)), "",
+                "Otherwise upheld; a criterion not documented counts against the request.", ""]
+    out += [f"## Examples ({len(rule.examples)})", ""]
     for ex in rule.examples:
         outcome, statuses = _expected(ex)
         out += [f"### {ex['name']}", "", f"Request: `{_request(ex)}` → expected **{outcome}**", "",

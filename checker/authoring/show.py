@@ -65,12 +65,16 @@ def rule_tree(rule: Rule) -> Tree:
         branch.add(cite)
         if crit.document:
             branch.add(Text.assemble(("to document: ", "bold"), crit.document))
-    texts = {c.id: c.text for c in rule.criteria}
-    _labelled(tree, "decision (overturned when true)", decision_tree(rule.raw["decision"], texts))
+    if rule.silent:
+        tree.add(Text.assemble(("MTUS silent: ", "bold yellow"), rule.silent["reason"]))
+        tree.add(Text.assemble(("reviewers use: ", "bold"), rule.silent["reviewers_use"]))
+    else:
+        texts = {c.id: c.text for c in rule.criteria}
+        _labelled(tree, "decision (overturned when true)", decision_tree(rule.raw["decision"], texts))
     if rule.examples:
         examples = tree.add(Text(f"examples ({len(rule.examples)})", style="bold"))
         for ex in rule.examples:
-            expected = ex["expect"].get("predicted", "statuses only")
+            expected = ex["expect"].get("predicted") or ex["expect"].get("coverage", "statuses only")
             request = ex["request"] if isinstance(ex["request"], str) else ex["request"].get("text")
             examples.add(Text.assemble(ex["name"], (f"  {request} → {expected}", "dim")))
     return tree

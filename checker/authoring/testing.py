@@ -44,10 +44,20 @@ def run_example(rule: Rule, example: dict) -> ExampleResult:
     request = case.data["requests"][0]
     facts = request_facts(request, parse_request(request["text"]), case_facts(case.data),
                           case.data.get("medications") or [])
+    expect = example["expect"]
+    if rule.silent:
+        if expect.get("coverage") != "mtus_silent":
+            result.failures.append("the rule is a silent topic: expect `coverage: mtus_silent`")
+        if not rule.applies(facts):
+            result.failures.append(f"the rule does not apply to '{request['text']}' "
+                                   f"({facts.get('request.drug')}, {facts.get('request.drug_class')})")
+        result.passed = not result.failures
+        return result
     predicted, trace, _, _ = evaluate_item(rule, facts)
     result.predicted = predicted
     result.statuses = {c.id: c.status for c in trace}
-    expect = example["expect"]
+    if expect.get("coverage"):
+        result.failures.append(f"coverage {expect['coverage']} expected, but the rule predicts {predicted}")
     if "predicted" in expect and expect["predicted"] != predicted:
         result.failures.append(f"predicted {predicted}, expected {expect['predicted']}")
     for crit_id, status in (expect.get("criteria") or {}).items():

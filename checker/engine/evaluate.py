@@ -14,6 +14,9 @@ from checker.rules.compile import NA, Facts, show
 from checker.rules.ruleset import Criterion, Rule, RuleSet
 
 _STATUS = {True: "met", False: "not_met", None: "not_documented"}
+# Why an item has no prediction (the design's contract): the MTUS does not address it, no rule encodes it
+# yet, or the item's text could not be read as a known drug or service.
+COVERAGE = ("mtus_silent", "not_encoded", "unrecognised")
 _DEFAULT_EXPLAIN = {
     "met": "Met: {text}.",
     "not_met": "Not met: {text}.",
@@ -60,15 +63,19 @@ class ItemResult:
     not_met: list[str] = field(default_factory=list)
     note: str | None = None
     index: int = 0
+    coverage: str | None = None          # why there is no prediction: one of COVERAGE (None when predicted)
+    silent: dict[str, Any] | None = None  # for mtus_silent: reason, reviewers_use, citation (where one would look)
 
     @property
     def covered(self) -> bool:
-        return self.rule is not None
+        """A prediction, or the MTUS is known to be silent on the item (with its reason)."""
+        return self.predicted is not None or self.coverage == "mtus_silent"
 
     def to_dict(self) -> dict[str, Any]:
         return {"request": self.request, "kind": self.kind, "drug": self.drug, "ingredients": self.ingredients,
                 "drug_class": self.drug_class, "rule": self.rule, "rule_title": self.rule_title,
                 "edition": self.edition, "predicted": self.predicted, "actual": self.actual,
+                "coverage": self.coverage, "silent": self.silent,
                 "criteria": [c.to_dict() for c in self.criteria], "to_document": self.to_document,
                 "not_met": self.not_met, "note": self.note}
 
@@ -204,6 +211,7 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[Item
                           None, None, None, None, request.get("actual"), index=index)
         rule = rules.select(facts, as_of) if kind == "drug" else None
         if rule is None:
+            item.coverage = "unrecognised" if kind == "drug" and drug is None else "not_encoded"
             if kind == "drug" and drug is None:
                 item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)"
             elif kind == "drug":
@@ -213,6 +221,12 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[Item
             out.append(item)
             continue
         item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
+        if rule.silent:
+            item.coverage = "mtus_silent"
+            item.silent = {**rule.silent, "citation": dict(rule.source)}
+            item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
+            out.append(item)
+            continue
         item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
         by_id = {c.id: c for c in rule.criteria}
         item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]

@@ -14,7 +14,20 @@ WORD = {"met": "met", "not_met": "not met", "not_documented": "not documented", 
 STYLE = {"met": "green", "not_met": "red", "not_documented": "yellow", "not_applicable": "dim"}
 VERDICT = {"upheld": "UPHELD: not medically necessary as documented",
            "overturned": "OVERTURNED: medically necessary per the MTUS criteria",
+           "mtus_silent": "MTUS SILENT: the MTUS does not address this item (no prediction)",
+           "not_encoded": "NOT ENCODED: no rule covers this item yet (no prediction)",
+           "unrecognised": "UNRECOGNISED: the item could not be read (no prediction)",
            None: "NOT COVERED"}
+
+
+def verdict(item: ItemResult) -> str:
+    """The headline of an item: its prediction, or why there is none."""
+    return VERDICT[item.predicted or item.coverage]
+
+
+def silent_citation(item: ItemResult) -> str:
+    """Where one would expect the MTUS to address a silent item ("" for other items)."""
+    return "Looked for in: " + citation_text(item.silent["citation"]) if item.silent else ""
 
 CaseResults = tuple[str, str | None, list[ItemResult]]
 
@@ -67,15 +80,17 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
             body = Table.grid(padding=(0, 1))
             body.add_column(width=2)
             body.add_column(ratio=1)
-            verdict = Text(VERDICT[item.predicted], style="bold " + {"upheld": "red", "overturned": "green"}.get(
+            headline = Text(verdict(item), style="bold " + {"upheld": "red", "overturned": "green"}.get(
                 item.predicted or "", "yellow"))
             if item.actual:
-                verdict.append(f"   (actual: {item.actual})", style="dim")
-            body.add_row("", verdict)
+                headline.append(f"   (actual: {item.actual})", style="dim")
+            body.add_row("", headline)
             if item.rule:
                 body.add_row("", Text(f"Rule {item.rule}: {item.rule_title}", style="dim"))
             if item.note:
                 body.add_row("", Text(item.note, style="yellow"))
+            if item.silent:
+                body.add_row("", Text(silent_citation(item), style="cyan"))
             for c in item.criteria:
                 line = Text()
                 line.append(f"{c.text}", style="bold")
@@ -107,7 +122,7 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             out += [f"Source: `{source}`", ""]
         for item in items:
             out += [f"### {item.request}", "",
-                    f"**Prediction: {VERDICT[item.predicted]}**"
+                    f"**Prediction: {verdict(item)}**"
                     + (f" (actual: {item.actual})" if item.actual else ""), ""]
             meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
             if item.rule:
@@ -115,6 +130,8 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             out += [meta + ".", ""]
             if item.note:
                 out += [f"> {item.note}", ""]
+            if item.silent:
+                out += [f"> {silent_citation(item)}", ""]
             if item.criteria:
                 out += ["| | Criterion | Status | Why | MTUS |", "|---|---|---|---|---|"]
                 for c in item.criteria:
@@ -157,7 +174,7 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             out.append(f"<p class=meta>Source: {e(source)}</p>")
         for item in items:
             out.append(f"<section class='item {item.predicted or 'none'}'><h3>{e(item.request)}</h3>")
-            out.append(f"<p class=verdict>{e(VERDICT[item.predicted])}</p>")
+            out.append(f"<p class=verdict>{e(verdict(item))}</p>")
             meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
             if item.rule:
                 meta += f" · Rule {item.rule}: {item.rule_title}"
@@ -166,6 +183,8 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             out.append(f"<p class=meta>{e(meta)}</p>")
             if item.note:
                 out.append(f"<p><em>{e(item.note)}</em></p>")
+            if item.silent:
+                out.append(f"<p class=cite>{e(silent_citation(item))}</p>")
             if item.criteria:
                 out.append("<table><tr><th></th><th>Criterion</th><th>Status</th><th>Why</th></tr>")
                 for c in item.criteria:

@@ -64,7 +64,7 @@ def check_citations(entry: _Entry, shared: dict) -> list[Problem]:
 
 def check_unused(entry: _Entry, shared: dict) -> list[Problem]:
     """Every criterion is named by the decision; otherwise it is shown but never counts."""
-    used = set(decision_ids(entry.raw.get("decision", [])))
+    used = set(decision_ids(entry.raw.get("decision") or {}))
     out = []
     for i, crit in _criteria(entry, shared):
         if crit.get("id") and crit["id"] not in used:

@@ -83,6 +83,17 @@ class Rule:
     def edition(self) -> str | None:
         return self.source.get("edition")
 
+    @property
+    def silent(self) -> dict[str, str] | None:
+        """For a topic the MTUS does not address: its ``reason`` and what reviewers then use; else None."""
+        return self.raw.get("silent")
+
+    def applies(self, facts: Facts) -> bool:
+        """Whether the rule is for the requested item's drug or class, its guard (if any) true."""
+        scoped = facts.get("request.drug") in self.applies_drugs or facts.get("request.drug_class") in \
+            self.applies_classes
+        return scoped and (self.when is None or self.when(facts) is True)
+
     def in_force(self, on: date | None) -> bool:
         """Whether the rule applies on a date (any date when ``on`` is unknown)."""
         if on is None:
@@ -402,7 +413,7 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
     criteria: list[Criterion] = []
     ids: set[str] = set()
     unknown_use = False
-    for i, crit in enumerate(raw["criteria"]):
+    for i, crit in enumerate(raw.get("criteria") or []):
         cpath = (*base, "criteria", i)
         merged = merged_criterion(crit, shared)
         if merged is None:
@@ -423,7 +434,7 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
         line = (src.positions.find(cpath) or (None,))[0]
         criteria.append(_compile_criterion(crit, raw["source"], src.file, line))
     if not unknown_use:  # an unknown `use:` already explains the missing id: no cascade
-        for name, where in _decision_refs(raw["decision"], (*base, "decision")):
+        for name, where in _decision_refs(raw.get("decision") or {}, (*base, "decision")):
             if name not in ids:
                 near = difflib.get_close_matches(name, sorted(ids), n=1, cutoff=0.6)
                 check.add(where, f"decision names undefined criterion '{name}'",
@@ -437,8 +448,14 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                 _as_set(raw["applies_to"].get("drug")),
                 compile_test(raw["applies_to"]["when"]) if raw["applies_to"].get("when") else None,
                 _date(effective.get("from")), _date(effective.get("to")), criteria,
-                compile_decision(raw["decision"]), decision_ids(raw["decision"]), raw.get("examples") or [],
+                compile_decision(raw["decision"]) if "decision" in raw else _no_decision,
+                decision_ids(raw.get("decision") or {}), raw.get("examples") or [],
                 src.file, (src.positions.find(base) or (None,))[0], raw)
+
+
+def _no_decision(values: dict) -> None:
+    """The decision of a silent topic: the MTUS decides nothing."""
+    return None
 
 
 def merged_criterion(crit: dict, shared: dict) -> dict | None:
