@@ -103,6 +103,8 @@ def specs(ruleset: RuleSet) -> list[Spec]:
     shared = shared_criteria(ruleset)
     out = []
     for rule in ruleset.rules:
+        if rule.silent:  # a topic the MTUS does not address: no logic to translate
+            continue
         criteria = []
         for compiled, crit in zip(rule.criteria, rule.raw["criteria"], strict=True):
             if getattr(compiled, "raw", None):  # the loader keeps the merged YAML of each criterion

@@ -171,14 +171,14 @@ def test_an_item_the_mtus_is_silent_on_says_so_in_every_format():
     """Viagra (CM16-0221706): no prediction, coverage mtus_silent with the reason, what reviewers use, where one
     would look in the MTUS; the JSON validates against the result schema."""
     case = ROOT / "cases" / "letters" / "CM16-0221706.yaml"
-    doc = json.loads(mtus("check", case, "--format", "json").stdout)
+    doc = json.loads(run_mtus("check", case, "--format", "json").stdout)
     jsonschema.validate(doc, json.loads((ROOT / "schemas" / "result.schema.json").read_text()))
     [item] = doc["cases"][0]["items"]
     assert (item["predicted"], item["coverage"], item["rule"]) == (None, "mtus_silent",
                                                                    "mtus.silent.erectile-dysfunction-drugs")
     assert item["silent"]["citation"]["pages"] == "110" and "UpToDate" in item["silent"]["reviewers_use"]
     for fmt in ("text", "markdown", "html"):
-        out = mtus("check", case, "--format", fmt).stdout
+        out = run_mtus("check", case, "--format", fmt).stdout
         assert "MTUS SILENT" in out and "Looked for in: MTUS Chronic Pain" in out, fmt
 
 
@@ -186,6 +186,6 @@ def test_an_unknown_drug_and_an_unencoded_service_say_why_there_is_no_prediction
     case = tmp_path / "c.yaml"
     case.write_text("case_id: X1\nreport_date: '2016-10-01'\nrequests:\n"
                     "  - text: Zorblax 20mg #30\n  - text: Physical therapy x6\n")
-    doc = json.loads(mtus("check", case, "--format", "json").stdout)
+    doc = json.loads(run_mtus("check", case, "--format", "json").stdout)
     assert [(i["predicted"], i["coverage"]) for i in doc["cases"][0]["items"]] == [
         (None, "unrecognised"), (None, "not_encoded")]
