@@ -172,7 +172,7 @@ def test_docs_page_reads_the_decision_and_tests(demo, tmp_path):
            "      - short-course: At most 3 weeks" in page
     assert "**Applies when:**\n\n- request.continuing is true" in page
     assert "- request.weeks_of_use ≤ 3" in page
-    assert "**In force:** from 2009-07-18 on" in page
+    assert "**In force:** from 2009-07-18 to 2016-07-27" in page  # a rule ends with its edition (editions.yaml)
     assert "> short-term treatment of acute exacerbations" in page
     html = (out / "rules" / "demo.muscle-relaxants.html").read_text()
     assert "<li>request.weeks_of_use ≤ 3</li>" in html and "expected <strong class=upheld>upheld</strong>" in html
@@ -181,7 +181,7 @@ def test_docs_page_reads_the_decision_and_tests(demo, tmp_path):
 def test_show_prints_the_rule_tree(demo):
     result = invoke("rules", "show", "demo.muscle-relaxants", "--rules", str(demo))
     assert result.exit_code == 0, result.stdout
-    for text in ("demo.muscle-relaxants  Demo muscle relaxants", "effective: from 2009-07-18 on",
+    for text in ("demo.muscle-relaxants  Demo muscle relaxants", "effective: from 2009-07-18 to 2016-07-27",
                  "applies to: drug class muscle_relaxant", "test: clinical.acute_exacerbation is true",
                  "applies when: request.continuing is true", "test: request.weeks_of_use ≤ 3",
                  "decision (overturned when true): ALL of", "a flare  Cyclobenzaprine 7.5mg #21 → overturned"):

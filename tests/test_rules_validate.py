@@ -23,7 +23,7 @@ REQUIRED = {
     "unknown-fact-nested", "operator-type", "undefined-criterion", "duplicate-rule-id", "duplicate-criterion-id",
     "missing-citation", "unused-criterion", "overlapping-rules", "enum-value", "unknown-shared-criterion",
     "unknown-template-field", "example-criterion", "example-facts",
-    "operand-type", "schema-decision-shape", "effective-dates", "request-comment",
+    "operand-type", "schema-decision-shape", "effective-dates", "request-comment", "edition-window",
 }
 
 

@@ -50,6 +50,7 @@ class Record(NamedTuple):
     row: Row
     item_json: str
     disagreement_json: str | None
+    warnings: tuple[str, ...] = ()
 
 
 def _json(value: Any) -> str:
@@ -128,5 +129,5 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
                               "citation": c.citation,
                               "evidence": evidence.sentences(list(c.facts), item.index) if evidence else []}
                              for c in deciding]})
-        out.append(Record(row, _json(doc), disagreement))
+        out.append(Record(row, _json(doc), disagreement, tuple(item.warnings)))
     return out

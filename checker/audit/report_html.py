@@ -16,7 +16,8 @@ from checker.engine.render import MARK, WORD
 
 e = html.escape
 
-_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1200px;color:#222;padding:0 1em}
+_CSS = """.warning{border:2px solid #f9a825;background:#fff8e1;border-radius:6px;padding:.4em 1em;margin:1em 0}
+body{font:14px/1.45 system-ui,sans-serif;margin:1.5em auto;max-width:1200px;color:#222;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}
 .meta{color:#666}.cards{display:flex;gap:1em;flex-wrap:wrap}.card{border:1px solid #ddd;border-radius:6px;
 padding:.5em 1em;min-width:9em}.card b{display:block;font-size:1.6em}.charts{display:flex;gap:2em;flex-wrap:wrap}
@@ -165,6 +166,9 @@ def write_html(result: AuditResult, out: IO[str]) -> None:
     out.write(f"<p class=meta>Rules {e(result.provenance['version'])} #{e(result.provenance['hash'])}{run}; "
               f"{result.inputs} files, {summary['cases']} cases; {e(result.started)} to {e(result.finished)}; "
               f"inputs: {e(', '.join(result.paths))}</p>")
+    if result.warnings:
+        out.write("<div class=warning role=alert><strong>MTUS edition warning</strong><ul>" + "".join(
+            f"<li>{n} item{'s' if n != 1 else ''}: {e(w)}</li>" for w, n in result.warnings.items()) + "</ul></div>")
     cards = [("items", summary["items"]), ("compared", summary["compared"]), ("agreement", _pct(summary["agreement"])),
              ("kappa", _num(summary["kappa"])), ("overturned caught", f"{over['caught']}/{over['actual']}"),
              ("MTUS silent", summary.get("mtus_silent", 0)),

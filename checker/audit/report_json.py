@@ -16,7 +16,8 @@ def head(result: AuditResult) -> dict[str, Any]:
             "ruleset": result.provenance, "run_id": result.run_id, "inputs": result.paths,
             "started": result.started, "finished": result.finished,
             "breakdowns": stats.breakdowns_dict(), "coverage": stats.coverage_dict(),
-            "inconsistencies": stats.inconsistencies(), "errors": result.error_dicts()}
+            "inconsistencies": stats.inconsistencies(), "errors": result.error_dicts(),
+            "warnings": [{"warning": w, "items": n} for w, n in result.warnings.items()]}
 
 
 def _array(out: IO[str], lines: Iterable[str]) -> None:

@@ -36,6 +36,8 @@ def write_text(result: AuditResult, out: IO[str], color: bool = False, width: in
     console.print(f"rules {result.provenance['version']} #{result.provenance['hash']}{run}; "
                   f"{result.inputs} files, {summary['cases']} cases, {summary['items']} items, "
                   f"{len(result.errors)} bad inputs")
+    for warning, n in result.warnings.items():
+        console.print(f"[bold yellow]⚠ {n} item{'s' if n != 1 else ''}: {warning}[/bold yellow]")
 
     table = Table(title="Summary (items with a prediction and an actual outcome)", title_justify="left")
     for name in ("items", "compared", "agreement", "kappa", "overturned caught", "overturn precision"):

@@ -38,13 +38,16 @@ class FileOutcome(NamedTuple):
 
 _RULES: RuleSet | None = None
 _AS_OF: date | None = None
+_POLICY = "warn"
 
 
-def _init_worker(rules_path: str | None, as_of: date | None, ruleset: RuleSet | None = None) -> None:
+def _init_worker(rules_path: str | None, as_of: date | None, ruleset: RuleSet | None = None,
+                 edition_policy: str = "warn") -> None:
     """Set this process's rules once: the parent's compiled ones (inherited by fork), else loaded here."""
-    global _RULES, _AS_OF
+    global _RULES, _AS_OF, _POLICY
     _RULES = ruleset if ruleset is not None else load_rules(Path(rules_path) if rules_path else None)[0]
     _AS_OF = as_of
+    _POLICY = edition_policy
 
 
 def audit_source(source: Source) -> FileOutcome:
@@ -56,7 +59,7 @@ def audit_source(source: Source) -> FileOutcome:
     out: list[Record] = []
     try:
         for case in loaded.cases:
-            items = evaluate(case, _RULES, _AS_OF)
+            items = evaluate(case, _RULES, _AS_OF, _POLICY)
             out += records(case, items, _RULES, loaded.specialty,
                            loaded.sections if source.kind == "letter" else None)
     except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
@@ -76,17 +79,19 @@ def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
 
 
 def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | None, as_of: date | None,
-                     ruleset: RuleSet | None = None, chunk: int = 8) -> Iterator[FileOutcome]:
+                     ruleset: RuleSet | None = None, chunk: int = 8,
+                     edition_policy: str = "warn") -> Iterator[FileOutcome]:
     """Audit every source, in input order, with ``jobs`` processes and at most ``4 * jobs`` chunks in flight."""
     if jobs <= 1:
-        _init_worker(rules_path, as_of, ruleset)
+        _init_worker(rules_path, as_of, ruleset, edition_policy)
         for source in sources:
             yield audit_source(source)
         return
     fork = "fork" in mp.get_all_start_methods()
     context = mp.get_context("fork" if fork else "spawn")
     # A forked worker inherits the compiled rules as they are; a spawned one loads them once itself.
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(rules_path, as_of, ruleset if fork else None))
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(rules_path, as_of, ruleset if fork else None,
+                                                                       edition_policy))
     try:
         pending: deque = deque()
         batches = _chunks(sources, chunk)
@@ -121,6 +126,7 @@ class AuditResult:
     started: str = ""
     finished: str = ""
     run_id: int | None = None
+    warnings: dict[str, int] = field(default_factory=dict)  # each MTUS edition warning: how many items it concerns
     items_spool: IO[str] = field(default_factory=lambda: _spool())
     disagreements_spool: IO[str] = field(default_factory=lambda: _spool())
 
@@ -159,7 +165,7 @@ def _now() -> str:
 
 def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, as_of: date | None = None,
               jobs: int = 1, chunk: int = 8, on_file: Callable[[FileOutcome], None] | None = None,
-              store: Any = None, examples: int = 20) -> AuditResult:
+              store: Any = None, examples: int = 20, edition_policy: str = "warn") -> AuditResult:
     """Audit letters and case files under ``paths``; ``store`` (a :class:`.store.Store`) records the run."""
     ruleset, rule_problems = load_rules(Path(rules_path) if rules_path else None)
     result = AuditResult(AuditStats(examples), ruleset.provenance, [str(p) for p in paths],
@@ -169,13 +175,15 @@ def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, 
     batch: list = []
     stats = result.stats
     for outcome in ordered_outcomes(iter_sources(paths), jobs, str(rules_path) if rules_path else None, as_of,
-                                    ruleset, chunk):
+                                    ruleset, chunk, edition_policy):
         result.inputs += 1
         if outcome.problem is not None:
             result.errors.append(outcome.problem)
         stats.cases += outcome.cases
         for record in outcome.records:
             stats.add(record.row)
+            for warning in record.warnings:
+                result.warnings[warning] = result.warnings.get(warning, 0) + 1
             result.items_spool.write(record.item_json + "\n")
             if record.disagreement_json is not None:
                 result.disagreements_spool.write(record.disagreement_json + "\n")

@@ -85,10 +85,39 @@ def _where(rule: Rule) -> str:
     return ", ".join(x for x in parts if x)
 
 
+_EDITIONS_INTRO = ("The editions of the MTUS and when each was in force. A date outside every encoded edition is "
+                   "reported on every output (a warning, or not covered with `--edition-policy refuse`), never judged "
+                   "silently under another edition.")
+
+
+def edition_rows(ruleset: RuleSet) -> list[tuple[str, str, str, str, str]]:
+    """Each listed edition: (title, in force, superseded by, encoded, sources), encoded ones saying how many rules."""
+    counts: dict[str, int] = {}
+    for rule in ruleset.rules:
+        edition = ruleset.edition_of(rule)
+        if edition is not None:
+            counts[edition.id] = counts.get(edition.id, 0) + 1
+    titles = {e.id: e.title for e in ruleset.editions.editions}
+    rows = []
+    for edition in ruleset.editions.editions:
+        n = counts.get(edition.id, 0)
+        encoded = f"encoded: {n} rule{'s' if n != 1 else ''}" if n else "not encoded"
+        rows.append((edition.title, edition.span(), titles.get(edition.superseded_by or "", "–"), encoded,
+                     "; ".join(edition.sources)))
+    return rows
+
+
 def index_html(ruleset: RuleSet, provenance: str) -> str:
     body = ["<h1>MTUS rule library: guideline book</h1>",
             f"<p class=meta>{len(ruleset.rules)} rules. Each rule page lists its criteria with the MTUS page and "
             "quote they encode. <a href='facts.html'>Fact vocabulary</a>.</p>"]
+    if ruleset.editions.editions:
+        body += ["<h2 id=editions>MTUS editions</h2>", f"<p>{e(_EDITIONS_INTRO)}</p>",
+                 "<table><tr><th>Edition</th><th>In force</th><th>Superseded by</th><th>Rules</th><th>Sources of the "
+                 "dates</th></tr>"]
+        body += [f"<tr><td>{e(t)}</td><td>{e(d)}</td><td>{e(by)}</td><td>{e(enc)}</td><td class=meta>{e(src)}</td></tr>"
+                 for t, d, by, enc, src in edition_rows(ruleset)]
+        body.append("</table>")
     for group, rules in _groups(ruleset).items():
         body += [f"<h2>{e(group)}</h2>", "<table><tr><th>Rule</th><th>Section, pages</th><th>Applies to</th>"
                  "<th>In force</th></tr>"]
@@ -103,6 +132,11 @@ def index_md(ruleset: RuleSet, provenance: str) -> str:
     out = ["# MTUS rule library: guideline book", "",
            f"{len(ruleset.rules)} rules. Each rule page lists its criteria with the MTUS page and quote they encode. "
            "See also the [fact vocabulary](facts.md).", ""]
+    if ruleset.editions.editions:
+        out += ["## MTUS editions", "", _EDITIONS_INTRO, "",
+                "| Edition | In force | Superseded by | Rules | Sources of the dates |", "|---|---|---|---|---|"]
+        out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in edition_rows(ruleset)]
+        out.append("")
     for group, rules in _groups(ruleset).items():
         out += [f"## {group}", "", "| Rule | Section, pages | Applies to | In force |", "|---|---|---|---|"]
         out += [f"| [{_md(r.title)}](rules/{r.id}.md) `{r.id}` | {_md(_where(r))} | {_md(applies_to(r))} | "

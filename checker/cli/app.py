@@ -43,6 +43,14 @@ class CheckFormat(str, Enum):
     html = "html"
 
 
+class EditionPolicy(str, Enum):
+    warn = "warn"
+    refuse = "refuse"
+
+
+EditionPolicyOption = Annotated[EditionPolicy, typer.Option(
+    "--edition-policy", help="For a date no encoded MTUS edition covers: warn (evaluate with the nearest encoded "
+    "edition and say which) or refuse (the item is not covered).")]
 RulesOption = Annotated[Path | None, typer.Option("--rules", help="Rules folder or file (default: bundled rules/).")]
 
 
@@ -54,9 +62,10 @@ def check(
     fail_on_deny: Annotated[bool, typer.Option("--fail-on-deny", help="Exit 1 if any is predicted upheld.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Pick rules in force on this date (YYYY-MM-DD).")] = None,
     rules: RulesOption = None,
+    edition_policy: EditionPolicyOption = EditionPolicy.warn,
 ) -> None:
     """Evaluate case files against the MTUS rules."""
-    code = run_check(cases, format.value, output, fail_on_deny, as_of, rules)
+    code = run_check(cases, format.value, output, fail_on_deny, as_of, rules, edition_policy.value)
     if code:
         raise typer.Exit(code)
 

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from checker.cli.app import RulesOption, app
+from checker.cli.app import EditionPolicy, EditionPolicyOption, RulesOption, app
 from checker.cli.common import ExitCode, parse_as_of, report_error
 
 
@@ -66,6 +66,7 @@ def run(
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
                                                   help="Progress bar (default: on a terminal only).")] = None,
     rules: RulesOption = None,
+    edition_policy: EditionPolicyOption = EditionPolicy.warn,
 ) -> None:
     """Evaluate letters and cases, compare with the actual outcomes, and report (exit 2 if any input was bad)."""
     import os
@@ -84,7 +85,8 @@ def run(
         store = Store(db)
     try:
         with progress_bar(paths, _progress_wanted(progress, output)) as on_file:
-            result = run_audit(paths, rules_path=rules, as_of=date, jobs=workers, on_file=on_file, store=store)
+            result = run_audit(paths, rules_path=rules, as_of=date, jobs=workers, on_file=on_file, store=store,
+                                edition_policy=edition_policy.value)
         try:
             with open_output(output, paths) as out:
                 write_report(result, format.value, out, color=output is None and sys.stdout.isatty())

@@ -6,17 +6,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checker.cli.common import ExitCode, parse_as_of, report_error
+from checker.cli.common import EDITION_POLICIES, ExitCode, parse_as_of, parse_edition_policy, report_error
 
 CHECK_FORMATS = ("text", "json", "markdown", "html")
 
 
 def run_check(cases: list[Path], fmt: str = "text", output: Path | None = None, fail_on_deny: bool = False,
-              as_of: str | None = None, rules: Path | None = None) -> int:
+              as_of: str | None = None, rules: Path | None = None, edition_policy: str | None = None) -> int:
     """``mtus check``: evaluate the case files, print or write the report; the exit code (0, 1 or 2)."""
     from checker.engine.check import check_files
 
-    report = check_files(cases, fmt, rules_path=rules, as_of=parse_as_of(as_of))
+    report = check_files(cases, fmt, rules_path=rules, as_of=parse_as_of(as_of),
+                         edition_policy=parse_edition_policy(edition_policy))
     for problem in report.problems:
         report_error(problem)
     if output is not None:
@@ -33,15 +34,15 @@ def run_check(cases: list[Path], fmt: str = "text", output: Path | None = None, 
 
 
 _CHECK_OPTIONS = {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output", "--as-of": "as_of",
-                  "--rules": "rules"}
+                  "--rules": "rules", "--edition-policy": "edition_policy"}
 
 
 def plain_check(argv: list[str]) -> dict[str, Any] | None:
     """The arguments of ``mtus check`` when ``argv`` is a plain, valid check invocation, else None.
 
     Plain means: ``check``, then case paths and the options ``--format/-f``, ``--output/-o``,
-    ``--as-of``, ``--rules`` (as ``--opt value``, ``--opt=value`` or ``-fvalue``) and ``--fail-on-deny``,
-    each at most once, with a known format.  Anything else returns None so typer parses it and reports
+    ``--as-of``, ``--rules``, ``--edition-policy`` (as ``--opt value``, ``--opt=value`` or ``-fvalue``) and
+    ``--fail-on-deny``, each at most once, with a known format and policy.  Anything else returns None so typer parses it and reports
     usage errors in its own words.
     """
     if not argv or argv[0] != "check":
@@ -67,7 +68,8 @@ def plain_check(argv: list[str]) -> dict[str, Any] | None:
             if value is None or value.startswith("-"):
                 return None
         args[key] = value
-    if not args["cases"] or args.get("fmt", "text") not in CHECK_FORMATS:
+    if not args["cases"] or args.get("fmt", "text") not in CHECK_FORMATS or \
+            args.get("edition_policy", "warn") not in EDITION_POLICIES:
         return None
     for key in ("output", "rules"):
         if key in args:

@@ -45,3 +45,15 @@ def parse_as_of(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(Problem("--as-of", f"'{value}' is not a date (YYYY-MM-DD)")) from None
+
+
+EDITION_POLICIES = ("warn", "refuse")
+
+
+def parse_edition_policy(value: str | None) -> str:
+    """``--edition-policy``: ``warn`` (the default) or ``refuse``, else an InputError naming the option."""
+    if value is None:
+        return "warn"
+    if value not in EDITION_POLICIES:
+        raise InputError(Problem("--edition-policy", f"'{value}' is not one of: " + ", ".join(EDITION_POLICIES)))
+    return value

@@ -39,8 +39,12 @@ def unknown_drug_problems(case, items: list[ItemResult]) -> list[Problem]:
 
 
 def check_files(paths: list[Path], fmt: str = "json", rules_path: Path | None = None,
-                as_of: date | None = None, ruleset: RuleSet | None = None) -> CheckReport:
-    """Evaluate every case in ``paths``; a bad file is reported and the rest are still checked."""
+                as_of: date | None = None, ruleset: RuleSet | None = None,
+                edition_policy: str = "warn") -> CheckReport:
+    """Evaluate every case in ``paths``; a bad file is reported and the rest are still checked.
+
+    ``edition_policy`` (``warn`` or ``refuse``): what to do with items whose date no encoded MTUS edition covers.
+    """
     if ruleset is None:
         ruleset, _ = load_rules(rules_path)
     report = CheckReport("")
@@ -51,7 +55,7 @@ def check_files(paths: list[Path], fmt: str = "json", rules_path: Path | None = 
             report.problems.append(exc.problem)
             continue
         for case in cases:
-            items = evaluate(case, ruleset, as_of)
+            items = evaluate(case, ruleset, as_of, edition_policy)
             report.problems += unknown_drug_problems(case, items)
             report.results.append((case.case_id, case.source, items))
     report.rendered = render(report.results, ruleset, fmt, [str(p) for p in report.problems])

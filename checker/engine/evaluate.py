@@ -11,7 +11,8 @@ from checker.facts.cases import Case
 from checker.facts.derived import case_facts, request_facts
 from checker.facts.requests import parse_request
 from checker.rules.compile import NA, Facts, show
-from checker.rules.ruleset import Criterion, Rule, RuleSet
+from checker.rules.editions import in_force_text
+from checker.rules.ruleset import Criterion, Rule, RuleSet, Selection
 
 _STATUS = {True: "met", False: "not_met", None: "not_documented"}
 # Why an item has no prediction (the design's contract): the MTUS does not address it, no rule encodes it
@@ -65,6 +66,10 @@ class ItemResult:
     index: int = 0
     coverage: str | None = None          # why there is no prediction: one of COVERAGE (None when predicted)
     silent: dict[str, Any] | None = None  # for mtus_silent: reason, reviewers_use, citation (where one would look)
+    date: date | None = None
+    edition_dates: dict[str, str | None] | None = None
+    warnings: list[str] = field(default_factory=list)
+    formulary: dict[str, Any] | None = None
 
     @property
     def covered(self) -> bool:
@@ -77,7 +82,17 @@ class ItemResult:
                 "edition": self.edition, "predicted": self.predicted, "actual": self.actual,
                 "coverage": self.coverage, "silent": self.silent,
                 "criteria": [c.to_dict() for c in self.criteria], "to_document": self.to_document,
-                "not_met": self.not_met, "note": self.note}
+                "not_met": self.not_met, "note": self.note, **self._extensions()}
+
+    def _extensions(self) -> dict[str, Any]:
+        """The date judged on, the edition's dates, and (where there are) warnings and the formulary."""
+        out: dict[str, Any] = {"date": self.date.isoformat() if self.date else None,
+                               "edition_dates": self.edition_dates}
+        if self.warnings:
+            out["warnings"] = self.warnings
+        if self.formulary is not None:
+            out["formulary"] = self.formulary
+        return out
 
 
 def _status(criterion: Criterion, facts: Facts) -> str:
@@ -196,10 +211,16 @@ def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult],
     return predicted, results, to_document, not_met
 
 
-def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[ItemResult]:
-    """Evaluate every requested item of a case; items no rule covers are reported as not covered."""
+def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str = "warn") -> list[ItemResult]:
+    """Evaluate every requested item of a case; items no rule covers are reported as not covered.
+
+    ``policy`` says what to do with an item whose date no encoded edition covers: ``warn`` evaluates it
+    with the nearest encoded edition and says which; ``refuse`` leaves it not covered (``not_encoded``).
+    """
     base = case_facts(case.data)
     medications = case.data.get("medications") or []
+    on = as_of or base.get("report_date")
+    uncovered = date_warning(rules, on)
     out = []
     for index, request in enumerate(case.data["requests"]):
         parsed = parse_request(request["text"])
@@ -208,8 +229,18 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[Item
         drug = facts.get("request.drug")
         item = ItemResult(case.case_id, case.source, request["text"], kind, drug,
                           list(facts.get("request.ingredients") or []), facts.get("request.drug_class"),
-                          None, None, None, None, request.get("actual"), index=index)
-        rule = rules.select(facts, as_of) if kind == "drug" else None
+                          None, None, None, None, request.get("actual"), index=index, date=on)
+        if uncovered:
+            item.warnings.append(uncovered)
+        selection = rules.select(facts, as_of) if kind == "drug" else Selection(None)
+        rule = selection.rule
+        if rule is not None and selection.outside is not None:
+            item.warnings.append(fallback_warning(rules, rule, selection.outside, on, policy))
+            if policy == "refuse":
+                item.coverage = "not_encoded"
+                item.note = f"not evaluated: no encoded MTUS edition was in force on {on or 'an unknown date'}"
+                out.append(item)
+                continue
         if rule is None:
             item.coverage = "unrecognised" if kind == "drug" and drug is None else "not_encoded"
             if kind == "drug" and drug is None:
@@ -221,6 +252,10 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[Item
             out.append(item)
             continue
         item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
+        edition = rules.edition_of(rule)
+        item.edition_dates = edition.dates() if edition is not None else {
+            "from": rule.effective_from.isoformat() if rule.effective_from else None,
+            "to": rule.effective_to.isoformat() if rule.effective_to else None}
         if rule.silent:
             item.coverage = "mtus_silent"
             item.silent = {**rule.silent, "citation": dict(rule.source)}
@@ -232,3 +267,41 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None) -> list[Item
         item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
         out.append(item)
     return out
+
+
+def date_warning(rules: RuleSet, on: date | None) -> str | None:
+    """A warning when no encoded edition was in force on the date (None when one was, or no date)."""
+    encoded = rules.encoded_editions
+    if on is None or not rules.editions.editions or any(e.in_force(on) for e in rules.editions.editions
+                                                         if e.id in encoded):
+        return None
+    spans = sorted((e.start, e.end) for e in rules.editions.editions if e.id in encoded)
+    first, last = spans[0][0] if spans else None, max((s[1] or date.max for s in spans), default=None)
+    covers = f"; the rules encode editions in force from {first} to {last}" if first and last != date.max else ""
+    return f"No encoded MTUS edition was in force on {on} ({in_force_text(rules.editions, encoded, on)}){covers}."
+
+
+_NEAREST = {"before": "the earliest encoded edition", "after": "the newest encoded edition",
+            "between": "the latest encoded edition before that date"}
+
+
+def fallback_warning(rules: RuleSet, rule: Rule, outside: str, on: date | None, policy: str) -> str:
+    """What an item was (or, under ``refuse``, was not) evaluated with when its rule was not in force."""
+    edition = rules.edition_of(rule)
+    title = edition.title if edition else f"{rule.source.get('guideline')} ({rule.edition})"
+    span = edition.span() if edition else f"{rule.effective_from} to {rule.effective_to}"
+    what = rule.id
+    if outside == "undated":
+        if policy == "refuse":
+            return (f"The case has no date (report_date, ur_date or decision_date, or --as-of), so the MTUS "
+                    f"edition in force is unknown: {what} not evaluated (--edition-policy refuse).")
+        return (f"The case has no date (report_date, ur_date or decision_date, or --as-of), so the MTUS edition "
+                f"in force is unknown: evaluated with {title}, in force {span}; give --as-of DATE.")
+    if policy == "refuse":
+        return f"Not evaluated under {title} ({span}): it was not in force on {on} (--edition-policy refuse)."
+    return f"Evaluated with {title}, in force {span}, {_NEAREST[outside]}: it was not in force on {on}."
+
+
+def case_warnings(items: list[ItemResult]) -> list[str]:
+    """A case's warnings: its items' warnings, each once, in order."""
+    return list(dict.fromkeys(w for item in items for w in item.warnings))

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from checker.engine.evaluate import ItemResult
+from checker.engine.evaluate import ItemResult, case_warnings
 from checker.rules.ruleset import RuleSet
 
 MARK = {"met": "✓", "not_met": "✗", "not_documented": "?", "not_applicable": "–"}
@@ -61,11 +61,23 @@ def quote_text(c: dict[str, str]) -> str:
 def to_document(results: Iterable[CaseResults], ruleset: RuleSet, errors: list[str] | None = None) -> dict[str, Any]:
     """The ``mtus check --format json`` document."""
     doc: dict[str, Any] = {"ruleset": ruleset.provenance, "cases": [
-        {"case_id": case_id, "source": source, "items": [item.to_dict() for item in items]}
+        {"case_id": case_id, "source": source, "warnings": case_warnings(items),
+         "items": [item.to_dict() for item in items]}
         for case_id, source, items in results]}
     if errors:
         doc["errors"] = errors
     return doc
+
+
+def edition_text(item: ItemResult) -> str:
+    """"Edition 2016, in force 2016-07-28 to 2017-11-30 (judged on 2017-03-01)"; "" without a rule."""
+    if not item.rule:
+        return f"Judged on {item.date}" if item.date else ""
+    dates = item.edition_dates or {}
+    span = (f"{dates.get('from')} to {dates['to']}" if dates.get("to") else f"from {dates.get('from')}") \
+        if dates.get("from") else "dates not stated"
+    return f"Edition {item.edition or 'not stated'}, in force {span}" + (f" (judged on {item.date})" if item.date
+                                                                            else " (no date given)")
 
 
 def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -> None:
@@ -76,6 +88,10 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
 
     for case_id, source, items in results:
         console.rule(f"[bold]{case_id}[/bold]" + (f"  [dim]{source}[/dim]" if source else ""))
+        warnings = case_warnings(items)
+        if warnings:
+            console.print(Panel(Text("\n".join(f"⚠ {w}" for w in warnings)), title="[bold]MTUS edition[/bold]",
+                                title_align="left", border_style="bold yellow"))
         for item in items:
             body = Table.grid(padding=(0, 1))
             body.add_column(width=2)
@@ -87,6 +103,9 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
             body.add_row("", headline)
             if item.rule:
                 body.add_row("", Text(f"Rule {item.rule}: {item.rule_title}", style="dim"))
+            if edition_text(item):  # yellow when the date is outside every encoded edition (the banner says why)
+                body.add_row(Text("⚠", style="yellow") if item.warnings else "",
+                             Text(edition_text(item), style="yellow" if item.warnings else "dim"))
             if item.note:
                 body.add_row("", Text(item.note, style="yellow"))
             if item.silent:
@@ -120,6 +139,9 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
         out += [f"## Case {case_id}", ""]
         if source:
             out += [f"Source: `{source}`", ""]
+        warnings = case_warnings(items)
+        if warnings:
+            out += ["> **MTUS edition warning**", ">"] + [f"> - {_md(w)}" for w in warnings] + [""]
         for item in items:
             out += [f"### {item.request}", "",
                     f"**Prediction: {verdict(item)}**"
@@ -127,6 +149,8 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
             if item.rule:
                 meta += f". Rule: `{item.rule}`, {item.rule_title}"
+            if edition_text(item):
+                meta += f". {edition_text(item)}"
             out += [meta + ".", ""]
             if item.note:
                 out += [f"> {item.note}", ""]
@@ -160,7 +184,8 @@ break-inside:avoid}
 table{border-collapse:collapse;width:100%}
 td,th{border-top:1px solid #eee;padding:.3em;vertical-align:top;text-align:left}
 .met{color:#2e7d32}.not_met{color:#c62828}.not_documented{color:#b26a00}.not_applicable{color:#888}
-.cite{color:#555;font-size:.9em}.meta{color:#666}@media print{body{margin:0}}"""
+.cite{color:#555;font-size:.9em}.meta{color:#666}@media print{body{margin:0}}
+.warning{border:2px solid #f9a825;background:#fff8e1;border-radius:6px;padding:.4em 1em;margin:1em 0}"""
 
 
 def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
@@ -172,12 +197,18 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
         out.append(f"<h2>Case {e(case_id)}</h2>")
         if source:
             out.append(f"<p class=meta>Source: {e(source)}</p>")
+        warnings = case_warnings(items)
+        if warnings:
+            out.append("<div class=warning role=alert><strong>MTUS edition warning</strong><ul>"
+                       + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul></div>")
         for item in items:
             out.append(f"<section class='item {item.predicted or 'none'}'><h3>{e(item.request)}</h3>")
             out.append(f"<p class=verdict>{e(verdict(item))}</p>")
             meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
             if item.rule:
                 meta += f" · Rule {item.rule}: {item.rule_title}"
+            if edition_text(item):
+                meta += f" · {edition_text(item)}"
             if item.actual:
                 meta += f" · Actual: {item.actual}"
             out.append(f"<p class=meta>{e(meta)}</p>")

@@ -10,13 +10,24 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 from checker.core.errors import Problem
 from checker.core.schema_errors import schema_problems
 from checker.core.yamlpos import Positions
 from checker.rules.compile import decision_ids
-from checker.rules.ruleset import Library, RuleSet, _Source, load_library, merged_criterion, rule_entries
+from checker.rules.editions import EDITIONS_FILE, Editions
+from checker.rules.ruleset import (
+    Library,
+    RuleSet,
+    _Source,
+    display_path,
+    effective_window,
+    load_library,
+    merged_criterion,
+    rule_entries,
+)
 
 
 @dataclass
@@ -160,9 +171,35 @@ def check_dates(entry: _Entry) -> list[Problem]:
     return []
 
 
-def _window(raw: dict) -> tuple[str, str]:
-    effective = raw.get("effective") or {}
-    return effective.get("from") or "0000-00-00", effective.get("to") or "9999-99-99"
+def _window(raw: dict, editions: Editions) -> tuple[str, str]:
+    start, end = effective_window(raw, editions)
+    return start.isoformat() if start else "0000-00-00", end.isoformat() if end else "9999-99-99"
+
+
+def check_edition(entry: _Entry, editions: Editions) -> list[Problem]:
+    """The edition a rule cites is in the editions registry, and the rule is in force only while it was."""
+    source = entry.raw.get("source") or {}
+    if not editions.editions or not source.get("edition"):
+        return []
+    edition = editions.find(source.get("guideline"), source.get("edition"))
+    if edition is None:
+        same = [e.edition for e in editions.editions if e.guideline == source.get("guideline")]
+        return [entry.problem(("source", "edition"), f"edition '{source['edition']}' of '{source.get('guideline')}' "
+                              f"is not in the editions registry ({display_path(editions.file or EDITIONS_FILE)})",
+                              f"listed editions of it: {', '.join(same)}" if same else
+                              "add it to editions.yaml with the dates it was in force, and the source of those dates")]
+    effective = entry.raw.get("effective") or {}
+    out, rule = [], entry.raw["id"]
+    if effective.get("from") and date.fromisoformat(effective["from"]) < edition.start:
+        out.append(entry.problem(("effective", "from"), f"rule '{rule}' is in force from {effective['from']}, "
+                                 f"before its edition {edition.title} took effect on {edition.start}",
+                                 f'use `from: "{edition.start}"`, or cite the edition in force then'))
+    if effective.get("to") and edition.end is not None and date.fromisoformat(effective["to"]) > edition.end:
+        superseded = edition.end + timedelta(days=1)
+        out.append(entry.problem(("effective", "to"), f"rule '{rule}' is in force until {effective['to']}, "
+                                 f"after its edition {edition.title} was superseded on {superseded}",
+                                 f'use `to: "{edition.end}"` (or leave `to` out: a rule ends with its edition)'))
+    return out
 
 
 def _describe_window(start: str, end: str) -> str:
@@ -175,7 +212,7 @@ def _describe_window(start: str, end: str) -> str:
     return f"from {start} to {end}"
 
 
-def check_overlaps(entries: list[_Entry]) -> list[Problem]:
+def check_overlaps(entries: list[_Entry], editions: Editions) -> list[Problem]:
     """No two rules apply to the same drug (or class) on the same dates without a ``when`` telling them apart.
 
     Rules for a drug take precedence over rules for its class, so drugs and classes are compared apart.
@@ -190,7 +227,7 @@ def check_overlaps(entries: list[_Entry]) -> list[Problem]:
                 continue
             shared = [(kind, name) for kind in ("drug", "drug_class")
                       for name in sorted(_names(a.get(kind)) & _names(b.get(kind)))]
-            (a_from, a_to), (b_from, b_to) = _window(earlier.raw), _window(later.raw)
+            (a_from, a_to), (b_from, b_to) = _window(earlier.raw, editions), _window(later.raw, editions)
             if not shared or a_from > b_to or b_from > a_to:
                 continue
             kind, name = shared[0]
@@ -219,9 +256,10 @@ def lint(library: Library) -> list[Problem]:
         out += check_unused(entry, library.shared)
         out += check_examples(entry, library.shared)
         out += check_dates(entry)
+        out += check_edition(entry, library.ruleset.editions)
         out += check_request_comments(entry)
         out += check_example_facts(entry)
-    return out + check_overlaps(entries)
+    return out + check_overlaps(entries, library.ruleset.editions)
 
 
 def validate(path: str | Path | None = None) -> Validation:

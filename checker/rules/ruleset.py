@@ -36,10 +36,12 @@ from checker.rules.compile import (
     template_paths,
     test_paths,
 )
+from checker.rules.editions import Edition, Editions, editions_file, load_editions
 
 RULES_DIR = rules_dir()
 STATUSES = ("met", "not_met", "not_documented", "not_applicable")
-NOT_RULE_FILES = {"drugs.yaml"}
+NOT_RULE_FILES = {"drugs.yaml", "editions.yaml"}
+NOT_RULE_FOLDERS = {"examples", "formulary"}
 
 
 @dataclass
@@ -102,6 +104,21 @@ class Rule:
             self.effective_to is None or on <= self.effective_to)
 
 
+def _guarded(rules: list[Rule], facts: Facts) -> Rule | None:
+    """The first rule whose guard holds, else the first without a guard."""
+    guarded = [r for r in rules if r.when is not None and r.when(facts) is True]
+    plain = [r for r in rules if r.when is None]
+    return (guarded or plain or [None])[0]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The rule chosen for an item, and why it is not in force on the item's date (None when it is)."""
+
+    rule: Rule | None
+    outside: str | None = None
+
+
 @dataclass
 class RuleSet:
     """Every compiled rule, indexed by drug and drug class, with the library's version and hash."""
@@ -110,6 +127,7 @@ class RuleSet:
     version: str
     hash: str
     files: list[str]
+    editions: Editions = field(default_factory=Editions)
 
     def __post_init__(self) -> None:
         self.by_drug: dict[str, list[Rule]] = {}
@@ -120,26 +138,55 @@ class RuleSet:
             for cls in rule.applies_classes:
                 self.by_class.setdefault(cls, []).append(rule)
 
+    @property
+    def encoded_editions(self) -> set[str]:
+        """Ids of the registry's editions that some rule cites."""
+        out = set()
+        for rule in self.rules:
+            edition = self.editions.find(rule.source.get("guideline"), rule.edition)
+            if edition is not None:
+                out.add(edition.id)
+        return out
+
+    def edition_of(self, rule: Rule) -> Edition | None:
+        """The registry entry of the edition a rule cites."""
+        return self.editions.find(rule.source.get("guideline"), rule.edition)
+
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id."""
         return next((r for r in self.rules if r.id == rule_id), None)
 
-    def select(self, facts: Facts, as_of: date | None = None) -> Rule | None:
-        """The rule for a requested item: by drug before class, in force on the date, guard true."""
+    def select(self, facts: Facts, as_of: date | None = None) -> Selection:
+        """The rule for a requested item: by drug before class, in force on the date, guard true.
+
+        When no rule for the item is in force on the date, the nearest edition's rule is returned with
+        ``outside`` saying why (``before`` the first edition, ``after`` the last, ``between`` two, or
+        ``undated`` when the case has no date and several editions could apply): the caller reports it.
+        """
         on = as_of or facts.get("report_date")
         drug, cls = facts.get("request.drug"), facts.get("request.drug_class")
-        for candidates in (self.by_drug.get(drug, []), self.by_class.get(cls, [])):
-            in_force = [r for r in candidates if r.in_force(on)]
-            if not in_force and on is not None and candidates:
-                # No edition in force on the date (e.g. before the earliest edition): use the earliest,
-                # all its rules (an edition may have several for a class, told apart by their guards).
-                earliest = min(r.effective_from or date.min for r in candidates)
-                in_force = [r for r in candidates if (r.effective_from or date.min) == earliest]
-            guarded = [r for r in in_force if r.when is not None and r.when(facts) is True]
-            plain = [r for r in in_force if r.when is None]
-            if guarded or plain:
-                return (guarded or plain)[0]
-        return None
+        groups = [g for g in (self.by_drug.get(drug, []), self.by_class.get(cls, [])) if g]
+        for candidates in groups:
+            rule = _guarded([r for r in candidates if r.in_force(on)], facts)
+            if rule is not None:
+                undated = on is None and len({(r.effective_from, r.effective_to) for r in candidates}) > 1
+                return Selection(rule, "undated" if undated else None)
+        for candidates in groups:
+            if on is None:
+                continue
+            if all(r.effective_from is not None and on < r.effective_from for r in candidates):
+                outside = "before"
+                start = min(r.effective_from or date.min for r in candidates)
+            else:
+                outside = "after" if all(r.effective_to is not None and r.effective_to < on for r in candidates) \
+                    else "between"
+                start = max((r.effective_from or date.min for r in candidates
+                             if r.effective_to is not None and r.effective_to < on), default=date.min)
+            # The nearest edition, all its rules (an edition may have several for a class, told apart by guards).
+            rule = _guarded([r for r in candidates if (r.effective_from or date.min) == start], facts)
+            if rule is not None:
+                return Selection(rule, outside)
+        return Selection(None, None)
 
     @property
     def provenance(self) -> dict[str, str]:
@@ -256,7 +303,8 @@ def rule_files(path: str | Path | None = None) -> list[Path]:
         return [root]
     if not root.exists():
         raise InputError(Problem(str(root), "no such file or folder"))
-    return sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES and "examples" not in p.parts)
+    return sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES
+                  and not NOT_RULE_FOLDERS.intersection(p.relative_to(root).parts))
 
 
 def display_path(file: str | Path) -> str:
@@ -345,6 +393,8 @@ def load_library(path: str | Path | None = None) -> Library:
     """Read, check and compile every rule file under ``path``, keeping the parsed files for linting."""
     files = rule_files(path)
     sources, problems = _read(files)
+    editions, edition_problems = load_editions(path)
+    problems.extend(edition_problems)
     shared: dict[str, tuple[dict, _Source, tuple]] = {}
     for src in sources:
         if "id" not in src.data:
@@ -375,7 +425,7 @@ def load_library(path: str | Path | None = None) -> Library:
                 check.add((*base, "id"), f"duplicate rule id '{raw['id']}'", f"first defined at {at}")
             else:
                 seen_ids[raw["id"]] = (src.file, (src.positions.find((*base, "id")) or ("?",))[0])
-            rule = _compile_rule(raw, base, src, shared, check)
+            rule = _compile_rule(raw, base, src, shared, check, editions)
             if rule is not None:
                 rules.append(rule)
         problems.extend(check.problems)
@@ -385,7 +435,10 @@ def load_library(path: str | Path | None = None) -> Library:
     catalog = RULES_DIR / "drugs.yaml"  # the drug catalog picks the rule for each request: part of the provenance
     if catalog.is_file():
         digest.update(b"drugs.yaml\0" + catalog.read_bytes())
-    ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files])
+    registry = editions_file(path)  # the editions decide which dates the rules cover: part of the provenance
+    if registry.is_file():
+        digest.update(b"editions.yaml\0" + registry.read_bytes())
+    ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files], editions)
     return Library(ruleset, problems, sources, shared)
 
 
@@ -408,7 +461,17 @@ def load_rules(path: str | Path | None = None, strict: bool = True) -> tuple[Rul
     return library.ruleset, library.problems
 
 
-def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Checker) -> Rule | None:
+def effective_window(raw: dict, editions: Editions) -> tuple[date | None, date | None]:
+    """A rule's ``effective`` dates; a bound it leaves out is its edition's (a rule ends with its edition)."""
+    effective = raw.get("effective") or {}
+    edition = editions.find((raw.get("source") or {}).get("guideline"), (raw.get("source") or {}).get("edition"))
+    start = _date(effective.get("from")) or (edition.start if edition else None)
+    end = _date(effective.get("to")) or (edition.end if edition else None)
+    return start, end
+
+
+def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Checker,
+                  editions: Editions) -> Rule | None:
     before = len(check.problems)
     criteria: list[Criterion] = []
     ids: set[str] = set()
@@ -443,11 +506,10 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
         check.test(raw["applies_to"]["when"], (*base, "applies_to", "when"))
     if len(check.problems) > before:
         return None
-    effective = raw.get("effective") or {}
     return Rule(raw["id"], raw["title"], raw["source"], _as_set(raw["applies_to"].get("drug_class")),
                 _as_set(raw["applies_to"].get("drug")),
                 compile_test(raw["applies_to"]["when"]) if raw["applies_to"].get("when") else None,
-                _date(effective.get("from")), _date(effective.get("to")), criteria,
+                *effective_window(raw, editions), criteria,
                 compile_decision(raw["decision"]) if "decision" in raw else _no_decision,
                 decision_ids(raw.get("decision") or {}), raw.get("examples") or [],
                 src.file, (src.positions.find(base) or (None,))[0], raw)
