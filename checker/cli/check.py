@@ -42,8 +42,8 @@ def plain_check(argv: list[str]) -> dict[str, Any] | None:
 
     Plain means: ``check``, then case paths and the options ``--format/-f``, ``--output/-o``,
     ``--as-of``, ``--rules``, ``--edition-policy`` (as ``--opt value``, ``--opt=value`` or ``-fvalue``) and
-    ``--fail-on-deny``, each at most once, with a known format and policy.  Anything else returns None so typer parses it and reports
-    usage errors in its own words.
+    ``--fail-on-deny``, each at most once, with a known format and policy.  Anything else returns None so typer
+    parses it and reports usage errors in its own words.
     """
     if not argv or argv[0] != "check":
         return None
