@@ -33,8 +33,9 @@ def unknown_drug_problems(case, items: list[ItemResult]) -> list[Problem]:
     for item in items:
         if item.kind == "drug" and item.drug is None:
             pos = case.position("requests", item.index, "text") or (None, None)
-            out.append(Problem(case.file or case.case_id, f"unknown drug in request '{item.request}'", *pos,
-                               hint="add it to rules/drugs.yaml if it is a real drug"))
+            hint = f"did you mean {' or '.join(item.did_you_mean)}?" if item.did_you_mean else \
+                "add it to rules/drugs.yaml if it is a real drug"
+            out.append(Problem(case.file or case.case_id, f"unknown drug in request '{item.request}'", *pos, hint=hint))
     return out
 
 

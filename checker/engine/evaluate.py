@@ -70,6 +70,8 @@ class ItemResult:
     edition_dates: dict[str, str | None] | None = None
     warnings: list[str] = field(default_factory=list)
     formulary: dict[str, Any] | None = None
+    did_you_mean: list[str] = field(default_factory=list)  # catalog names near a misspelt or unknown drug name
+    spelling: str | None = None   # how a misspelt name was read ("read 'Norcoo' as Norco"), or None
 
     @property
     def covered(self) -> bool:
@@ -80,7 +82,8 @@ class ItemResult:
         return {"request": self.request, "kind": self.kind, "drug": self.drug, "ingredients": self.ingredients,
                 "drug_class": self.drug_class, "rule": self.rule, "rule_title": self.rule_title,
                 "edition": self.edition, "predicted": self.predicted, "actual": self.actual,
-                "coverage": self.coverage, "silent": self.silent,
+                "coverage": self.coverage, "silent": self.silent, "did_you_mean": self.did_you_mean,
+                "spelling": self.spelling,
                 "criteria": [c.to_dict() for c in self.criteria], "to_document": self.to_document,
                 "not_met": self.not_met, "note": self.note, **self._extensions()}
 
@@ -230,6 +233,10 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str 
         item = ItemResult(case.case_id, case.source, request["text"], kind, drug,
                           list(facts.get("request.ingredients") or []), facts.get("request.drug_class"),
                           None, None, None, None, request.get("actual"), index=index, date=on)
+        item.did_you_mean = list(dict.fromkeys(name for _, name in parsed.did_you_mean))
+        if parsed.read_as_near_miss:
+            item.spelling = "read " + ", ".join(f"'{word}' as {name}" for word, name in parsed.did_you_mean) + \
+                " (not catalog names: check the spelling)"
         if uncovered:
             item.warnings.append(uncovered)
         selection = rules.select(facts, as_of) if kind == "drug" else Selection(None)
@@ -244,7 +251,8 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str 
         if rule is None:
             item.coverage = "unrecognised" if kind == "drug" and drug is None else "not_encoded"
             if kind == "drug" and drug is None:
-                item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)"
+                item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)" + (
+                    f"; did you mean {' or '.join(item.did_you_mean)}?" if item.did_you_mean else "")
             elif kind == "drug":
                 item.note = f"no rule covers {drug} ({item.drug_class or 'unclassified'})"
             else:

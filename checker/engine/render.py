@@ -106,6 +106,8 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
             if edition_text(item):  # yellow when the date is outside every encoded edition (the banner says why)
                 body.add_row(Text("⚠", style="yellow") if item.warnings else "",
                              Text(edition_text(item), style="yellow" if item.warnings else "dim"))
+            if item.spelling:
+                body.add_row("", Text(item.spelling, style="yellow"))
             if item.note:
                 body.add_row("", Text(item.note, style="yellow"))
             if item.silent:
@@ -152,6 +154,8 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             if edition_text(item):
                 meta += f". {edition_text(item)}"
             out += [meta + ".", ""]
+            if item.spelling:
+                out += [f"> {item.spelling}", ""]
             if item.note:
                 out += [f"> {item.note}", ""]
             if item.silent:
@@ -212,8 +216,9 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             if item.actual:
                 meta += f" · Actual: {item.actual}"
             out.append(f"<p class=meta>{e(meta)}</p>")
-            if item.note:
-                out.append(f"<p><em>{e(item.note)}</em></p>")
+            for line in (item.spelling, item.note):
+                if line:
+                    out.append(f"<p><em>{e(line)}</em></p>")
             if item.silent:
                 out.append(f"<p class=cite>{e(silent_citation(item))}</p>")
             if item.criteria:

@@ -100,6 +100,23 @@ class DrugMatch:
 _PLURAL_FORMS = {"patch": "(?:es)?", "gel": "s?", "tab": "s?", "tablet": "s?", "capsule": "s?"}
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance of two strings (an adjacent transposition counts 1), or ``limit + 1``
+    as soon as it must exceed ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 def normalize_name(name: str) -> str:
     """Lower case, punctuation and spacing collapsed to single spaces ("Norco-10" -> "norco 10")."""
     return " ".join(re.findall(r"[a-z0-9#]+", name.lower()))
@@ -137,10 +154,39 @@ class DrugCatalog:
     _buckets: dict[str, re.Pattern[str]] = field(default_factory=dict, repr=False)
     _initials: dict[str, str | None] = field(default_factory=dict, repr=False)  # text char -> initial
     _scanner: re.Pattern[str] | None = field(default=None, repr=False)
+    _by_initial: dict[str, list[str]] | None = field(default=None, repr=False)  # initial -> names (near misses)
+    _near: dict[str, list[tuple[str, int]]] = field(default_factory=dict, repr=False)  # memo of near()
 
     def __post_init__(self) -> None:
         for name in sorted(self.entries, key=lambda n: (-len(n), n)):
             self._names.setdefault(name[0], []).append(name)
+
+    def near(self, word: str) -> list[tuple[str, int]]:
+        """Catalog names within a small edit distance of ``word`` (a misspelling), nearest first:
+        [(name, distance)]. Only names with the same initial and a similar length are compared; the allowed
+        distance is 1 for words of up to 7 letters and 2 for longer ones (transpositions count 1)."""
+        word = normalize_name(word)
+        if len(word) < 4 or not word[0].isalpha():
+            return []
+        cached = self._near.get(word)
+        if cached is not None:
+            return cached
+        if len(self._near) > 65536:   # words seen are few in practice; never let the memo grow without bound
+            self._near.clear()
+        limit = 1 if len(word) <= 7 else 2
+        if self._by_initial is None:
+            self._by_initial = {}
+            for name in self.entries:
+                self._by_initial.setdefault(name[0], []).append(name)
+        letters = set(word)
+        found = []
+        for name in self._by_initial.get(word[0], ()):
+            # cheap bounds first: length, and letters of one missing from the other (each costs an edit)
+            if abs(len(name) - len(word)) <= limit and len(letters - set(name)) <= limit and \
+                    (d := edit_distance(word, name, limit)) <= limit:
+                found.append((name, d))
+        self._near[word] = found = sorted(found, key=lambda nd: (nd[1], nd[0]))
+        return found
 
     def lookup(self, name: str) -> DrugEntry | None:
         """The entry for a brand, generic, alias or misspelling (any case or spacing), or None."""

@@ -143,6 +143,10 @@ class ParsedRequest:
     strengths_pct: dict[str, float] = field(default_factory=dict)   # topical strengths ("1.3%")
     extended_release: bool = False                                   # ER/XR/CR products or words
     package_unit: str | None = None   # the quantity counts packages ("#1 box", "1 tube"), not doses
+    # near misses of catalog names: (the word as written, the catalog name it is near); read_as_near_miss when
+    # the drug was identified through one ("Norcoo" read as Norco), else they are only suggestions
+    did_you_mean: tuple[tuple[str, str], ...] = ()
+    read_as_near_miss: bool = False
 
     def days_covered(self) -> int | None:
         """Days the request covers: days_supply, else quantity / units_per_day when both are known.
@@ -260,7 +264,8 @@ def _refills(text: str) -> int:
 
 def _frequency(text: str) -> float | None:
     t = text
-    m = re.search(rf"\b(?:q|every)\s*({_NUM})\s*(?:-|to)?\s*({_NUM})?\s*(?:hours?|hrs?|h)\b", t, re.IGNORECASE)
+    m = re.search(rf"\b(?:q|every)\s*({_COUNT_WORD})\s*(?:-|to)?\s*({_COUNT_WORD})?\s*(?:hours?|hrs?|h)\b", t,
+                  re.IGNORECASE)
     if not m:
         m = re.search(rf"\bq\s*({_NUM})\s*(?:-\s*({_NUM}))?\s*h\b|\bq({_NUM})h\b", t, re.IGNORECASE)
     if m:
@@ -270,11 +275,17 @@ def _frequency(text: str) -> float | None:
             return round(24.0 / hours, 4)
     if re.search(r"\b12\s*hours?\s+on\b", t, re.IGNORECASE):
         return 1.0
+    # "N times a day", "N times per day", "N times daily", "Nx/day", "N x daily", "twice weekly"
+    m = re.search(rf"\b({_NUM_WORD})\s*(?:x|times)\s*(?:(?:a|per|/|each)\s*(day|week)\b|(daily|weekly)\b)", t,
+                  re.IGNORECASE)
+    if m:
+        n = _num(m.group(1))
+        if n is not None:
+            return n if (m.group(2) or m.group(3)).lower() in ("day", "daily") else round(n / 7.0, 4)
     table = [
-        (r"\bq\.?i\.?d\.?(?![a-z])|\bfour\s+times\s+(?:a|per)\s+day\b|\b4\s*(?:x|times)\s*(?:a|per|/)\s*day\b", 4.0),
-        (r"\bt\.?i\.?d\.?(?![a-z])|\bthree\s+times\s+(?:a|per)\s+day\b|\b3\s*(?:x|times)\s*(?:a|per|/)\s*day\b", 3.0),
-        (r"\bb\.?i\.?d\.?(?![a-z])|\btwice\s+(?:a\s+)?(?:day|daily)\b|\btwo\s+times\s+(?:a|per)\s+day\b|"
-         r"\b2\s*(?:x|times)\s*(?:a|per|/)\s*day\b", 2.0),
+        (r"\bq\.?i\.?d\.?(?![a-z])", 4.0),
+        (r"\bt\.?i\.?d\.?(?![a-z])", 3.0),
+        (r"\bb\.?i\.?d\.?(?![a-z])|\btwice\s+(?:a\s+|per\s+|each\s+)?(?:day|daily)\b", 2.0),
         (r"\bq\.?d\.?(?![a-z])|\bdaily\b|\bonce\s+(?:a\s+)?(?:day|daily)\b|\bq\.?\s?(?:hs|am|pm)\b|\bh\.?s\.?(?![a-z])|"
          r"\bat\s+bedtime\b|\bnightly\b|\bevery\s+(?:day|night|morning|evening)\b|\bper\s+day\b", 1.0),
         (r"\bevery\s+other\s+day\b|\bq\.?o\.?d\.?(?![a-z])", 0.5),
@@ -284,11 +295,6 @@ def _frequency(text: str) -> float | None:
         if 0.5 in found and len(found) > 1 and re.search(r"\bevery\s+other\s+day\b", t, re.IGNORECASE):
             return 0.5
         return max(found)
-    m = re.search(rf"\b({_NUM_WORD})\s*(?:x|times)\s*(?:a|per|/)\s*(day|week)\b", t, re.IGNORECASE)
-    if m:
-        n = _num(m.group(1))
-        if n is not None:
-            return n if m.group(2).lower() == "day" else round(n / 7.0, 4)
     return None
 
 
@@ -431,6 +437,44 @@ def _route_and_form(text: str, entry_route: str | None, entry_form: str | None, 
     return route, form
 
 
+# Words of a request that are never drug names (sig, form, route, request wording): not tried as near misses.
+_NOT_NAMES = frozenset("""
+retro retrospective request requested prescription prescribed refill refills additional continued continue
+tablet tablets caps capsule capsules cream creams ointment lotion patch patches solution suspension oral
+topical apply daily twice three times every hours with without take needed dose doses supply month months
+weeks days unknown quantity unspecified compound compounded extended release sodium generic brand medication
+""".split())  # noqa: SIM905 (a list literal of 60 words reads worse)
+_WORD_RE = _Lazy(r"[A-Za-z]{4,}")
+_MED_MARKERS_RE = _Lazy(
+    r"#\s*\d|\b(?:qty|po|prn|bid|tid|qid|qhs|q\d+h?|sig|refills?|by\s+mouth|kit)\b", re.IGNORECASE)
+
+
+def _near_misses(body: str, cat: DrugCatalog, matches: list[DrugMatch]
+                 ) -> tuple[list[DrugMatch], list[tuple[str, str]]]:
+    """Words of the request's name (before its first number) that are no catalog name but near one.
+
+    A word of 5 letters or more at distance 1 from the names of one catalog entry (2 from 10 letters on) is read
+    as that entry ("Norcoo" as Norco, "Hydrocodne" as hydrocodone); any other near miss is only suggested.
+    Returns (the matches read, every (word, catalog name) suggested)."""
+    digit = re.search(r"\d", body)
+    zone = body[: digit.start()] if digit else body
+    read, suggested = [], []
+    for w in _WORD_RE.finditer(zone):
+        word = w.group(0)
+        if word.lower() in _NOT_NAMES or any(m.start < w.end() and w.start() < m.end for m in matches):
+            continue
+        near = cat.near(word) if len(word) >= 5 else []
+        if not near:
+            continue
+        best = near[0][1]
+        entries = {cat.entries[name] for name, d in near if d == best}
+        display = [cat.entries[name].key for name, d in near if d == best]
+        suggested += [(word, name) for name in dict.fromkeys(display)]
+        if len(entries) == 1 and 0 < best <= (2 if len(word) >= 10 else 1):
+            read.append(DrugMatch(w.start(), w.end(), word, entries.pop()))
+    return read, suggested
+
+
 def _is_partner(cat: DrugCatalog, name: str) -> bool:
     info = cat.ingredient(name)
     return bool(info and info.partner)
@@ -457,12 +501,18 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     retro = bool(_RETRO_RE.search(body))
     if service_hit is not None and (not matches or service_hit.start() < matches[0].start):
         return ParsedRequest(text=original, kind="service", retrospective=retro)
+    read, did_you_mean = _near_misses(body, cat, matches)
+    if read:
+        matches = sorted(matches + read, key=lambda m: m.start)
+        chunks_any = _strengths(body, matches)
     if not matches:
-        if looks_like_med:
+        if looks_like_med or did_you_mean or _MED_MARKERS_RE.search(body):
+            # drug-like but no catalog name: an unrecognised drug (with suggestions), never a service
             return ParsedRequest(text=original, kind="drug", retrospective=retro, unknown_drug=True,
                                  quantity=_quantity(body)[0], days_supply=_days_supply(body),
                                  refills=_refills(body), prn=bool(_PRN_RE.search(body)),
-                                 strength_text=chunks_any[0].text if chunks_any else None)
+                                 strength_text=chunks_any[0].text if chunks_any else None,
+                                 did_you_mean=tuple(did_you_mean))
         return ParsedRequest(text=original, kind="service", retrospective=retro)
 
     # ingredients: union over the names found, principal first; combination partners last
@@ -557,5 +607,5 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
         daily_dose_mg=daily_dose, mme_per_day=mme, apap_mg_per_day=apap, sedating=sedating,
         unknown_drug=False, strengths_pct=strengths_pct,
         extended_release=any(m.entry.extended_release for m in matches) or bool(_ER_RE.search(body)),
-        package_unit=package_unit,
+        package_unit=package_unit, did_you_mean=tuple(did_you_mean), read_as_near_miss=bool(read),
     )
