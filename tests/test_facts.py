@@ -1,4 +1,5 @@
-"""Derived facts a rule relies on: weeks of use, weeks requested, injury phase, relief percentage."""
+"""Derived facts a rule relies on: weeks of use, weeks requested, injury phase, relief percentage, and what
+the medication list documents (oral NSAID use, GI risk agents, a requested drug already taken)."""
 
 from datetime import date
 
@@ -35,3 +36,29 @@ def test_injury_phase_and_relief_percentage():
     assert f["pain.relief_with_medication_percent"] == 50.0
     assert f["report_date"] == date(2016, 12, 1)
     assert case_facts({"ur_date": "2016-12-01", "injury": {"date": "2015-01-01"}})["injury.phase"] == "chronic"
+
+
+def test_the_medication_list_documents_nsaid_use_and_gi_risk_agents():
+    f = case_facts({"medications": [{"name": "Naproxen", "drug": "naproxen"},
+                                    {"name": "Prednisone", "drug": "prednisone"}]})
+    assert f["nsaid.current_use"] is True
+    assert f["gi_risk.aspirin_corticosteroid_anticoagulant"] is True
+    assert "gi_risk.high_dose_multiple_nsaid" not in f
+    two = case_facts({"medications": [{"name": "Motrin", "drug": "ibuprofen"}, {"name": "Mobic", "drug": "meloxicam"}]})
+    assert two["gi_risk.high_dose_multiple_nsaid"] is True
+
+
+def test_topical_nsaids_and_aspirin_are_not_oral_nsaid_use_and_the_letter_wins():
+    f = case_facts({"medications": [{"name": "Voltaren gel", "drug": "diclofenac"},
+                                    {"name": "Aspirin", "drug": "aspirin"}]})
+    assert "nsaid.current_use" not in f
+    assert f["gi_risk.aspirin_corticosteroid_anticoagulant"] is True
+    stated = case_facts({"nsaid": {"current_use": False}, "medications": [{"name": "Naproxen", "drug": "naproxen"}]})
+    assert stated["nsaid.current_use"] is False
+
+
+def test_a_requested_drug_on_the_medication_list_is_continuing():
+    case = {"report_date": "2016-11-04", "medications": [{"name": "Pantoprazole", "drug": "pantoprazole"}]}
+    assert facts_for(case, "Pantoprazole 40mg #60")["request.continuing"] is True
+    assert "request.continuing" not in facts_for({"report_date": "2016-11-04"}, "Pantoprazole 40mg #60")
+    assert facts_for(case, "Pantoprazole 40mg #60", continuing=False)["request.continuing"] is False

@@ -44,6 +44,40 @@ def _weeks(start: date | None, end: date | None) -> float | None:
     return round(max(0, (end - start).days) / 7, 1)
 
 
+#: MTUS Chronic Pain (2009 p. 68; 2016 "NSAIDs, GI symptoms & cardiovascular risk"): "concurrent use of ASA,
+#: corticosteroids, and/or an anticoagulant" puts an NSAID user at risk for GI events.
+GI_RISK_AGENTS = frozenset({
+    "aspirin", "prednisone", "prednisolone", "methylprednisolone", "dexamethasone", "hydrocortisone",
+    "warfarin", "apixaban", "rivaroxaban", "dabigatran", "edoxaban", "enoxaparin", "heparin", "clopidogrel",
+})
+
+
+def _systemic(medication: dict) -> ParsedRequest:
+    """A medication as the catalog reads it (name as written, else the generic)."""
+    return parse_request(str(medication.get("name") or medication.get("drug") or ""))
+
+
+def medication_facts(medications: list[dict]) -> Facts:
+    """Facts the medication list documents by itself: an oral NSAID taken (aspirin is its own risk factor),
+    several oral NSAIDs at once, and aspirin, a corticosteroid or an anticoagulant taken concurrently."""
+    out: Facts = {}
+    nsaids = set()
+    for medication in medications:
+        parsed = _systemic(medication)
+        drug = medication.get("drug") or parsed.drug
+        if parsed.route == "topical":
+            continue
+        if drug in GI_RISK_AGENTS:
+            out["gi_risk.aspirin_corticosteroid_anticoagulant"] = True
+        if parsed.drug_class == "nsaid" and drug != "aspirin":
+            nsaids.add(drug)
+    if nsaids:
+        out["nsaid.current_use"] = True
+    if len(nsaids) > 1:
+        out["gi_risk.high_dose_multiple_nsaid"] = True
+    return out
+
+
 def case_facts(case: dict) -> Facts:
     """Flatten a case (without its requests) and add the derived case-level facts."""
     facts: Facts = {}
@@ -71,6 +105,8 @@ def case_facts(case: dict) -> Facts:
         if last.get("consistent") is not None:
             facts["monitoring.uds_consistent"] = last["consistent"]
         facts.setdefault("monitoring.urine_drug_screen", True)
+    for path, value in medication_facts(case.get("medications") or []).items():
+        facts.setdefault(path, value)  # what the letter states about them wins
     age = facts.get("patient.age")
     if age is not None:
         facts["gi_risk.age_over_65"] = age > 65
@@ -118,6 +154,9 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
     report = facts.get("report_date")
     if "request.continuing" not in out and first is not None and report is not None and first < report:
         out["request.continuing"] = True
+    listed = drug is not None and any(m.get("drug") == drug for m in medications)
+    if "request.continuing" not in out and listed and (first is None or report is None or first < report):
+        out["request.continuing"] = True  # the requested drug is on the medication list: already taken
     weeks = _weeks(first, report)
     if weeks is None and out.get("request.continuing") is False:
         weeks = 0.0

@@ -81,11 +81,28 @@ _POST_HYPOTHETICAL = _words(
 _HISTORICAL = _words(r"history\s+of", r"previous(?:ly)?", r"prior", r"past", r"formerly", r"hx\s+of", r"h/o")
 _TERMINATE = re.compile(
     r"(?<![\w-])(?:but|however|although|though|except|apart\s+from|aside\s+from|whereas|which|who|while|yet|"
-    r"other\s+than|since|because|due\s+to|in\s+addition|additionally|further(?:more)?|and\s+(?:the|"
+    r"other\s+than|since|because|due\s+to|as\s+(?:the\s+(?:patient|injured\s+worker|claimant)|he|she)|in\s+addition|additionally|further(?:more)?|and\s+(?:the|"
     r"there|he|she|it|his|her|this|that)|with\s+(?:pain|complaints?))(?![\w-])|[;:]|,\s*(?=and\s|but\s|which\s|"
     r"who\s|however)",
     re.I,
 )
+#: Terminators that only coordinate ("A, and B"; "A and the B"): a missing-documentation cue carries across
+#: them into a list ("fails to document A, B, and the CURES has been queried") or into a conjunct without
+#: its own verb ("no indication of A, and B, to include C").
+_COORDINATION = re.compile(r"(?<![\w-])and\s+(?:the|there|he|she|it|his|her|this|that)(?![\w-])|,\s*(?=and\s)", re.I)
+_DOCUMENTATION_NEG = _words(
+    r"no\s+(?:(?:objective|clear)\s+)?(?:evidence|documentation|indication|mention|record|report|notation)",
+    r"lack(?:s|ed|ing)?\s+of", r"absence\s+of", r"insufficient",
+    r"(?:fail(?:s|ed)?\s+to|did\s+not|does\s+not|do\s+not)\s+(?:document|show|demonstrate|indicate|provide|mention)",
+)
+_FINITE_VERB = _words(
+    r"is", r"are", r"was", r"were", r"has", r"have", r"had", r"does", r"did", r"reports?", r"reported", r"states?",
+    r"stated", r"complains?", r"complained", r"notes?", r"noted", r"shows?", r"showed", r"reveals?", r"revealed",
+    r"underwent", r"takes", r"took",
+)
+#: "no indication the patient is on a high dose/multiple NSAID use": the negation bears on the qualifier,
+#: not on the mention (the patient may well take an NSAID).
+_QUALIFIER = _words(r"high[\s-]*dose", r"multiple", r"excessive")
 #: How far (in characters) a pre-cue reaches forward, and a post-cue backward.
 PRE_WINDOW = 90
 POST_WINDOW = 60
@@ -95,12 +112,32 @@ def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: "_" * len(m.group(0)), text)
 
 
-def _scope_start(text: str, start: int) -> int:
-    """Start of the clause that holds position ``start``."""
+def _scope_start(text: str, start: int, *, strong_only: bool = False) -> int:
+    """Start of the clause that holds position ``start`` (``strong_only``: coordination does not end a clause)."""
     begin = 0
     for m in _TERMINATE.finditer(text, 0, start):
+        if strong_only and _COORDINATION.match(text, m.start()):
+            continue
         begin = m.end()
     return begin
+
+
+def _carried(text: str, start: int) -> str | None:
+    """A missing-documentation cue carried across coordination to the mention at ``start``, if any."""
+    lo = max(_scope_start(text, start, strong_only=True), start - 250)
+    joins = list(_COORDINATION.finditer(text, lo, start))
+    if not joins:
+        return None
+    cue = None
+    for m in _DOCUMENTATION_NEG.finditer(text, lo, joins[-1].start()):
+        cue = m
+    if cue is None:
+        return None
+    following = [j for j in joins if j.start() >= cue.end()]
+    listed = "," in text[cue.end(): following[0].start()] if following else False
+    if not listed and _FINITE_VERB.search(text, following[0].end() if following else cue.end(), start):
+        return None
+    return cue.group(0)
 
 
 def _scope_end(text: str, end: int) -> int:
@@ -128,7 +165,13 @@ def assess(sentence: str, start: int, end: int, *, window: int = PRE_WINDOW) -> 
     if cue is None:
         m = _POST_NEG.search(masked, end, hi)
         cue = m.group(0) if m else None
+    if cue is None:
+        cue = _carried(masked, start)
     if cue is not None:
+        cue_at = masked.rfind(cue, 0, start)
+        qualifier = _QUALIFIER.search(masked, cue_at + len(cue), start) if cue_at >= 0 else None
+        if qualifier:
+            return Assertion(uncertain=True, cue=f"{cue.strip()} ... {qualifier.group(0)}")
         return Assertion(negated=True, cue=cue.strip())
     unc = _pre(_UNCERTAIN, masked, lo, start) or _first(_UNCERTAIN, masked, end, hi)
     if unc:

@@ -31,10 +31,37 @@ def _catalog() -> DrugCatalog:
     return default_catalog()
 
 
+# class words a reviewer uses for the drugs a sentence is about ("using NSAIDs for several months")
+_CLASS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("nsaid", re.compile(r"\bNSAIDs?\b|\bnon-?\s*steroidal\s+anti-?\s*inflammator|\banti-?\s*inflammator", re.I)),
+    ("opioid", re.compile(r"\bopioids?\b|\bopiates?\b|\bnarcotics?\b", re.I)),
+    ("muscle_relaxant", re.compile(r"\bmuscle\s+relaxants?\b", re.I)),
+    ("benzodiazepine", re.compile(r"\bbenzodiazepines?\b", re.I)),
+    ("ppi", re.compile(r"\bproton\s+pump\s+inhibitors?\b|\bPPIs?\b", re.I)),
+)
+
+
+def _about_another_drug(text: str, request: dict[str, Any]) -> bool:
+    """The sentence names drugs, none of them the requested one: its facts are about those drugs."""
+    drug = request.get("drug")
+    if not drug:
+        return False
+    mentions = {m.entry.principal for m in _catalog().find(text)}
+    if drug in mentions:
+        return False
+    info = _catalog().ingredient(drug)
+    own = info.drug_class if info is not None else None
+    classes = {name for name, pattern in _CLASS_WORDS if pattern.search(text)}
+    if own in classes:
+        return False
+    return bool(mentions or classes)
+
+
 def request_targets(s: Sentence, requests: list[dict[str, Any]]) -> list[int]:
-    """Requests a sentence speaks about: its item's rationale, or the requests whose drug it names."""
+    """Requests a sentence speaks about: its item's rationale (unless it is about other drugs only), or the
+    requests whose drug it names."""
     if s.section == "rationale" and s.item is not None and s.item < len(requests):
-        return [s.item]
+        return [] if _about_another_drug(s.text, requests[s.item]) else [s.item]
     drugs = {ing for m in _catalog().find(s.text) for ing in m.entry.ingredients[:1]}
     return [i for i, r in enumerate(requests) if r.get("drug") and r["drug"] in drugs]
 
@@ -98,6 +125,9 @@ _FROM_TO = re.compile(
     r"\s*(?:/\s*10)?",
     re.I,
 )
+# a score reached on movement or activity is not the pain at rest: "increase to 5/10 with movement"
+_ACTIVITY_SCORE = re.compile(r"\s*(?:with|on|during|upon)\s+(?:movement|motion|activit(?:y|ies)|walking|standing|"
+                             r"sitting|exertion|use)\b", re.I)
 _LEAST = re.compile(r"\bleast\b", re.I)
 _AVERAGE = re.compile(r"\baverage\b", re.I)
 _PAIN_WORD = re.compile(r"\bpain|\bVAS\b|\bNRS\b|rated|scale", re.I)
@@ -144,7 +174,8 @@ def _pain(s: Sentence) -> list[Finding]:
             out.append(_finding("pain.least", value, s))
         elif _AVERAGE.search(clause_before):
             out.append(_finding("pain.average", value, s))
-        elif not re.search(r"\b(?:worst|highest|at\s+best|goal|previous|prior)\b", clause_before, re.I):
+        elif not re.search(r"\b(?:worst|highest|at\s+best|goal|previous|prior|increas\w*\s+to|up\s+to|flares?\s+to)\b",
+                           clause_before, re.I) and not _ACTIVITY_SCORE.match(after):
             out.append(_finding("pain.current", value, s))
     return out
 
@@ -172,7 +203,7 @@ _WORK: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:is|was|remains|has\s+been)\s+(?:currently\s+)?(?:not\s+(?:currently\s+)?working|off\s+(?:of\s+)?work|"
             r"unemployed)|\bnot\s+(?:currently\s+)?working\b|\bhas\s+not\s+(?:yet\s+)?returned\s+to\s+work|\boff\s+work\b|"
-            r"\bunemployed\b|\bno\s+longer\s+working",
+            r"\bunemployed\b|\bno\s+longer\s+working|\b(?:unable|inability)\s+to\s+work\b",
             re.I,
         ),
     ),
@@ -215,13 +246,20 @@ def _work_status(s: Sentence, assessor: Assessor) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 _DX_LEAD = re.compile(
-    r"(?:diagnos(?:es|is|ed)|dx)\s*(?:(?:has|have|had)\s+)?(?:been\s+)?(?:included?|includes|are|is|was|were|"
+    r"(?:undergoing\s+treatments?\s+for|being\s+treated\s+for)\s*(?:the\s+diagnos(?:es|is)\s+of\s+)?|(?:diagnos(?:es|is|ed)|dx)\s*(?:(?:has|have|had)\s+)?(?:been\s+)?(?:included?|includes|are|is|was|were|"
     r"documented\s+as|listed\s+as|consist\s+of|as|with|of)?\s*:?\s*(?:as\s+|with\s+|of\s+)?",
     re.I,
 )
 
 
+# ICD-10 wording "strain of muscle, fascia and tendon of ..." names a strain, not a tendinopathy
+_MUSCLE_FASCIA_TENDON = re.compile(r"\bmuscles?,?\s+fascia,?\s+and\s+tendons?\b", re.I)
+# a diagnosis to be ruled out or only suspected is no diagnosis
+_DX_HEDGE = re.compile(r"\b(?:rule\s+out|r/o|possible|probable|suspected|questionable)\b.*", re.I)
+
+
 def _split_dx(body: str) -> list[str]:
+    body = _MUSCLE_FASCIA_TENDON.sub("muscle", body)
     body = re.sub(r"\s*\d{1,2}[.)]\s*(?=[A-Za-z])", "; ", body)
     parts = body.split(";") if ";" in body else re.split(r",\s*(?:and\s+)?|\s+and\s+", body)
     out: list[str] = []
@@ -246,6 +284,9 @@ def _diagnoses(s: Sentence) -> list[Finding]:
     body = re.split(r"\.\s|\s(?:Treatments?|Medications?|He|She|The\s+(?:injured|patient))\b", body)[0]
     out = []
     for text in _split_dx(body):
+        text = _DX_HEDGE.sub("", text).strip(" ,;:")
+        if not text:
+            continue
         if re.match(r"(?:the|a|an|this|that|which|he|she|on|in)\b", text, re.I) and not has_category(text):
             continue
         out.append(_finding("diagnoses", {"text": text, "categories": diagnosis_categories(text)}, s))
@@ -257,9 +298,13 @@ def _diagnoses(s: Sentence) -> list[Finding]:
 # ---------------------------------------------------------------------------------------------
 
 _MED_LIST = re.compile(
-    r"\b(?:medications?|meds|medication\s+regimen|prescriptions?)\s+(?:(?:have|has|had)\s+)?(?:included?|includes|"
-    r"include|are|were|consist(?:s|ed)?\s+of|list(?:ed)?|:)|\b(?:is|was|has\s+been|been|remains?)\s+(?:currently\s+)?"
-    r"(?:taking|on|using|prescribed|utilizing)\b|\bcurrent(?:ly)?\s+(?:taking|on|using|prescribed)\b|\bmedications?\s*:",
+    r"\b(?:medi?cations?|mediations?|meds|medication\s+regimen|prescriptions?)\s+(?:(?:have|has|had)\s+)?(?:included?|includes|"
+    r"include|are|were|consist(?:s|ed)?\s+of|list(?:ed)?|:)|\b(?:is|was|has\s+been|been|remains?)\s+(?:currently\s+|"
+    r"chronically\s+|previously\s+)?(?:taking|on|using|prescribed|utilizing)\b|\bcurrent(?:ly)?\s+(?:taking|on|using|"
+    r"prescribed)\b|\bmedications?\s*:|\bmedication\s+regimen\b(?:[^.;]{0,40}?\b(?:included?|includes)\b|\s+of\b)|"
+    r"\btreatments?\s+(?:to\s+date\s+)?(?:has\s+|have\s+)?(?:included?|includes)\b|"
+    r"\bmedications?\s+(?:therapy\s+)?including\b|\b(?:prior|previous)\s+(?:usage|use)\s+of\b|"
+    r"\b(?:was|were)\s+(?:changed|switched)\s+to\b",
     re.I,
 )
 _SINCE = re.compile(

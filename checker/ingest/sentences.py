@@ -48,6 +48,20 @@ _UR_DECISION = re.compile(
     r"approved|authorized|certified)\b",
     re.I,
 )
+# A rationale sentence that names neither this patient nor the records states something general (a drug's
+# properties, what the literature shows, what a term means): "Efficacy diminishes over time and may lead to
+# dependence", "Functional improvement is defined by ...". Facts are read only from sentences anchored to the
+# patient: a person, the records, the request, an examination, a date, or a verb in the past tense.
+_PATIENT_ANCHOR = re.compile(
+    r"(?<![\w-])(?:patient|injured\s+worker|IW|claimant|applicant|employee|worker|individual|he|she|his|her|him|"
+    r"this\s+(?:case|request)|records?|documentation|documented|documents|notes?|reports?|reported|request(?:ed|s)?|"
+    r"treat(?:ing|er)|provider|physician|exam(?:ination)?|noted|dated|prescribed|prescription|RFA|UR|utilization|"
+    r"the\s+injury|there\s+(?:is|was|are|were)\s+(?:no|not|a\s+lack|lack|insufficient|little|minimal)|"
+    r"was|were|had|has\s+been|have\s+been|did|included|revealed|showed|complain(?:s|ed)?|underwent|received|"
+    r"continues|remains|currently|"
+    r"(?:19|20)\d\d|\d{1,2}[/-]\d{1,2}[/-]\d{2,4})(?![\w-])",
+    re.I,
+)
 _OPIOID_BOILERPLATE = re.compile(
     r"This decision addresses the medical necessity of opioids|should not be interpreted as a recommendation to stop"
     r"|advised to consult the MTUS Opioids? Treatment Guidelines|regarding the most appropriate method for weaning",
@@ -66,6 +80,7 @@ class Sentence:
     item: int | None = None  # 0-based index of the item whose rationale holds it
     verdict: bool = False  # states or argues the decision
     guideline: bool = False  # quotes or paraphrases a guideline
+    general: bool = False  # a rationale sentence about drugs or treatments in general, not this patient
     boilerplate: bool = False  # the fixed 2016 opioid-tapering paragraph
     #: a factual clause cut from a verdict or guideline sentence: "ur_reason" (the reasons a UR decision
     #: gives, after "due to"), "premise" (the clinical premise before ", so ... not medically necessary"),
@@ -75,7 +90,7 @@ class Sentence:
     @property
     def factual(self) -> bool:
         """May facts be read from this sentence?"""
-        return not (self.verdict or self.boilerplate or self.guideline)
+        return not (self.verdict or self.boilerplate or self.guideline or self.general)
 
 
 def split_sentences(text: str, offset: int = 0) -> list[tuple[str, int, int]]:
@@ -126,7 +141,8 @@ _REASON = re.compile(
 # "<clinical premise>, so the requested ... is not medically necessary"
 _PREMISE_END = re.compile(r",\s*(?:and\s+)?(?:so|therefore|thus|hence)\b|\s+(?:therefore|thus|hence)\b", re.I)
 # "Due to the lack of objective functional improvement, the request is not medically necessary"
-_PREMISE_LEAD = re.compile(r"(?:Due\s+to|Because\s+of|Because|As(?!\s+such)|Since|In\s+the\s+absence\s+of)\s+", re.I)
+_PREMISE_LEAD = re.compile(
+    r"(?:Due\s+to|Because\s+of|Because|As(?!\s+such)|Since|In\s+the\s+absence\s+of|Given(?:\s+that)?)\s+", re.I)
 # where a reason clause ends: the next decision about another item
 _STOP = re.compile(
     r"\b(?:non-?certification|certification|modification|denial)\s+of\b|\b(?:was|were)\s+(?:denied|non-?certified|"
@@ -242,7 +258,8 @@ def _section(text: str, offset: int, section: str, item: int | None) -> list[Sen
         verdict, guideline, boiler = classify(sentence)
         # a sentence that opens inside a quotation quotes the guideline
         quoted = section == "rationale" and (text[: s - offset].count('"') % 2 == 1 or sentence.startswith('"'))
-        out.append(Sentence(sentence, s, e, section, item, verdict, guideline or quoted, boiler))
+        general = section == "rationale" and not _PATIENT_ANCHOR.search(sentence)
+        out.append(Sentence(sentence, s, e, section, item, verdict, guideline or quoted, boiler, general))
         if (verdict or guideline) and not (boiler or quoted):
             for clause, lo, hi, kind in factual_clauses(sentence):
                 out.append(Sentence(clause, s + lo, s + hi, section, item, clause=kind))

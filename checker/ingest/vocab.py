@@ -281,6 +281,11 @@ BOOLEAN_CONCEPTS: tuple[Concept, ...] = (
             r"such\s+as|of)\s+[^.;]{0,60}?\b(?:NSAIDs?|acetaminophen|anti-?inflammator\w+)",
             r"(?:other\s+)?non-?\s*opi(?:oid|ate)\s+(?:medications?|analgesics?)\s+(?:have\s+|has\s+)?fail(?:ed|s)?"
             r"(?:\s+to\s+provide\s+relief)?",
+            # coordinated: "failure of other conservative modalities or first-line medications"
+            TRIED_FAILED + r"(?:[\w-]+\s+){0,4}(?:or|and)\s+" + FIRST_LINE,
+            # "first-line medications or treatment were attempted"
+            FIRST_LINE + r"(?:\s+(?:or|and)\s+[\w-]+)?\s+(?:were|was|have\s+been|had\s+been)\s+"
+            r"(?:attempted|tried|trialed)",
         ),
         ("prior_treatment.first_line_failed",),
     ),
@@ -456,7 +461,7 @@ _CATEGORY_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("depression", r"depress"),
         ("anxiety", r"anxiety|panic"),
         ("insomnia", r"insomnia|sleep"),
-        ("gi_disorder", r"gastr|\bGERD\b|reflux|ulcer|dyspeps|esophag|bowel|constipation|hernia(?!ted)"),
+        ("gi_disorder", r"gastr|\bGERD\b|reflux|ulcer|dyspeps|esophag|bowel|constipation|\bhernias?\b"),
         ("cancer_pain", r"cancer|malignan|carcinoma|tumou?r|metasta"),
         (
             "post_surgical",
