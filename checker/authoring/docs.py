@@ -102,6 +102,11 @@ def edition_rows(ruleset: RuleSet) -> list[tuple[str, str, str, str, str]]:
     for edition in ruleset.editions.editions:
         n = counts.get(edition.id, 0)
         encoded = f"encoded: {n} rule{'s' if n != 1 else ''}" if n else "not encoded"
+        if edition.kind == "formulary":
+            lists = [f"{d.version or 'version not stated'}, effective {d.effective}"
+                     + (" (SYNTHETIC test list)" if d.synthetic else "") for d in ruleset.drug_lists]
+            encoded = ("MTUS Drug Lists loaded: " + "; ".join(lists)) if lists else \
+                "rules encoded (8 CCR 9792.27.7-.13); no MTUS Drug List loaded (`mtus formulary import`)"
         rows.append((edition.title, edition.span(), titles.get(edition.superseded_by or "", "–"), encoded,
                      "; ".join(edition.sources)))
     return rows

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from checker.engine.formulary import formulary, formulary_start
 from checker.facts.cases import Case
 from checker.facts.derived import case_facts, request_facts
 from checker.facts.requests import parse_request
@@ -239,6 +240,10 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str 
                 " (not catalog names: check the spelling)"
         if uncovered:
             item.warnings.append(uncovered)
+        if kind == "drug" and drug is not None and (facts.get("request.dispensing.date") or on or date.min) >= \
+                formulary_start(rules):
+            item.formulary, warning = formulary(facts, rules, on, parsed.days_covered())
+            item.warnings += [w for w in (warning, synthetic_warning(item.formulary)) if w]
         selection = rules.select(facts, as_of) if kind == "drug" else Selection(None)
         rule = selection.rule
         if rule is not None and selection.outside is not None:
@@ -308,6 +313,15 @@ def fallback_warning(rules: RuleSet, rule: Rule, outside: str, on: date | None, 
     if policy == "refuse":
         return f"Not evaluated under {title} ({span}): it was not in force on {on} (--edition-policy refuse)."
     return f"Evaluated with {title}, in force {span}, {_NEAREST[outside]}: it was not in force on {on}."
+
+
+def synthetic_warning(answer: dict[str, Any] | None) -> str | None:
+    """A warning when the MTUS Drug List applied is a synthetic test list."""
+    drug_list = (answer or {}).get("drug_list") or {}
+    if not drug_list.get("synthetic"):
+        return None
+    return (f"The MTUS Drug List applied ({drug_list['source']}, effective {drug_list['effective']}) is marked "
+            "SYNTHETIC: a test list, not the DWC's. Its exempt and fill statuses are not the real ones.")
 
 
 def case_warnings(items: list[ItemResult]) -> list[str]:

@@ -80,6 +80,16 @@ def edition_text(item: ItemResult) -> str:
                                                                             else " (no date given)")
 
 
+def formulary_text(item: ItemResult) -> str:
+    """"MTUS Drug Formulary: non-exempt, no prospective review (special fill). <reason>"; "" without one."""
+    f = item.formulary
+    if not f:
+        return ""
+    review = "prospective review required" if f["review_required"] else "no prospective review"
+    policy = f" ({f['policy'].replace('_', ' ')})" if f.get("policy") else ""
+    return f"MTUS Drug Formulary: {f['status'].replace('_', '-')}, {review}{policy}. {f['reason']}"
+
+
 def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -> None:
     """Rich panels: one per item, prediction first, then cited criteria, then what to document."""
     from rich.panel import Panel
@@ -112,6 +122,9 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
                 body.add_row("", Text(item.note, style="yellow"))
             if item.silent:
                 body.add_row("", Text(silent_citation(item), style="cyan"))
+            if item.formulary:
+                body.add_row(Text("℞", style="bold"), Text(formulary_text(item), style="bold magenta"
+                                                          if item.formulary["review_required"] else "magenta"))
             for c in item.criteria:
                 line = Text()
                 line.append(f"{c.text}", style="bold")
@@ -158,6 +171,9 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
                 out += [f"> {item.spelling}", ""]
             if item.note:
                 out += [f"> {item.note}", ""]
+            if item.formulary:
+                out += ["**MTUS Drug Formulary:** " + _md(formulary_text(item).removeprefix("MTUS Drug Formulary: ")),
+                        ""]
             if item.silent:
                 out += [f"> {silent_citation(item)}", ""]
             if item.criteria:
@@ -219,6 +235,8 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
             for line in (item.spelling, item.note):
                 if line:
                     out.append(f"<p><em>{e(line)}</em></p>")
+            if item.formulary:
+                out.append(f"<p class=formulary><strong>{e(formulary_text(item))}</strong></p>")
             if item.silent:
                 out.append(f"<p class=cite>{e(silent_citation(item))}</p>")
             if item.criteria:

@@ -125,7 +125,9 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
     """Facts about one requested item (``request.*``) on top of the case facts."""
     out = dict(facts)
     for key, value in request.items():
-        if value is not None and key not in ("text", "actual"):
+        if isinstance(value, dict):  # a group of request facts (dispensing): request.<group>.<name>
+            _flatten(value, f"request.{key}.", out)
+        elif value is not None and key not in ("text", "actual"):
             out["request." + key] = _date(value) if "request." + key in _DATE_PATHS else value
     drug = request.get("drug") or parsed.drug
     out["request.drug"] = drug

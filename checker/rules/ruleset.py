@@ -37,6 +37,7 @@ from checker.rules.compile import (
     test_paths,
 )
 from checker.rules.editions import Edition, Editions, editions_file, load_editions
+from checker.rules.formulary import DrugList, formulary_files, load_drug_lists
 
 RULES_DIR = rules_dir()
 STATUSES = ("met", "not_met", "not_documented", "not_applicable")
@@ -128,6 +129,7 @@ class RuleSet:
     hash: str
     files: list[str]
     editions: Editions = field(default_factory=Editions)
+    drug_lists: list[DrugList] = field(default_factory=list)  # versions of the MTUS Drug List, oldest first
 
     def __post_init__(self) -> None:
         self.by_drug: dict[str, list[Rule]] = {}
@@ -438,7 +440,12 @@ def load_library(path: str | Path | None = None) -> Library:
     registry = editions_file(path)  # the editions decide which dates the rules cover: part of the provenance
     if registry.is_file():
         digest.update(b"editions.yaml\0" + registry.read_bytes())
-    ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files], editions)
+    lists = formulary_files(path, RULES_DIR)  # the MTUS Drug Lists decide prospective review: provenance too
+    for f in lists:
+        digest.update(b"formulary/" + f.name.encode() + b"\0" + f.read_bytes())
+    drug_lists, list_problems = load_drug_lists(lists)
+    problems.extend(list_problems)
+    ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files], editions, drug_lists)
     return Library(ruleset, problems, sources, shared)
 
 
