@@ -12,12 +12,12 @@ import re
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT, run_mtus
 
 from checker.core.resources import schemas_dir
 from checker.rules.editions import load_editions
 from checker.rules.lint import validate
 from checker.rules.ruleset import load_rules
-from tests.conftest import ROOT, run_mtus
 
 SEED = ROOT / "cases" / "seeds" / "004_2a473cbf33bb0773.yaml"  # a real 2015 letter, four drugs
 SCHEMA = json.loads((schemas_dir() / "result.schema.json").read_text())

@@ -14,9 +14,9 @@ from datetime import date, timedelta
 import jsonschema
 import pytest
 import yaml
+from conftest import ROOT, run_mtus
 
 from checker.core.resources import rules_dir, schemas_dir
-from tests.conftest import ROOT, run_mtus
 
 SYNTHETIC = ROOT / "tests" / "fixtures" / "formulary" / "mtus-drug-list-SYNTHETIC.csv"
 SCHEMA = json.loads((schemas_dir() / "result.schema.json").read_text())
