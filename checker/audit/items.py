@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 from checker.engine.evaluate import ItemResult
 from checker.facts.cases import Case
+from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet
 
 DECIDING = ("not_met", "not_documented")
@@ -67,32 +68,6 @@ def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
     if source.get("section"):
         return (source["section"],)
     return (f"pp. {source['pages']}",) if source.get("pages") else ()
-
-
-class Evidence:
-    """A case's ``evidence`` entries indexed by fact path, to quote the letter's own sentences."""
-
-    def __init__(self, entries: list[dict[str, Any]] | None):
-        self.by_fact: dict[str, list[dict[str, Any]]] = {}
-        for entry in entries or []:
-            if entry.get("sentence"):
-                self.by_fact.setdefault(entry["fact"], []).append(entry)
-
-    def sentences(self, paths: list[str], index: int) -> list[str]:
-        """The sentences behind the facts at ``paths`` for request ``index`` (request facts by index)."""
-        out: list[str] = []
-        for path in paths:
-            names = [path]
-            if path.startswith("request."):
-                name = path[len("request."):]
-                names += [f"requests.{index}.{name}", f"requests[{index}].{name}", f"requests.{name}", name]
-            for fact in names:
-                for entry in self.by_fact.get(fact, ()):
-                    if path.startswith("request.") and entry.get("request") not in (None, index):
-                        continue
-                    if entry["sentence"] not in out:
-                        out.append(entry["sentence"])
-        return out
 
 
 def deciding_criteria(item: ItemResult) -> list[Any]:

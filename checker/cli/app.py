@@ -41,6 +41,7 @@ class CheckFormat(str, Enum):
     json = "json"
     markdown = "markdown"
     html = "html"
+    rfa = "rfa"
 
 
 class EditionPolicy(str, Enum):
@@ -56,16 +57,18 @@ RulesOption = Annotated[Path | None, typer.Option("--rules", help="Rules folder 
 
 @app.command()
 def check(
-    cases: Annotated[list[Path], typer.Argument(help="Case files (.yaml or .json).")],
+    cases: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .json), notes or IMR letters (.txt, .pdf).")],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     fail_on_deny: Annotated[bool, typer.Option("--fail-on-deny", help="Exit 1 if any is predicted upheld.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Pick rules in force on this date (YYYY-MM-DD).")] = None,
     rules: RulesOption = None,
     edition_policy: EditionPolicyOption = EditionPolicy.warn,
+    request: Annotated[list[str] | None, typer.Option("--request", help="A requested item of a note, as written "
+                                                      "(repeatable); instead of the note's treatment plan.")] = None,
 ) -> None:
-    """Evaluate case files against the MTUS rules."""
-    code = run_check(cases, format.value, output, fail_on_deny, as_of, rules, edition_policy.value)
+    """Evaluate case files, or a physician's note (PR-2, RFA, follow-up), against the MTUS rules."""
+    code = run_check(cases, format.value, output, fail_on_deny, as_of, rules, edition_policy.value, request)
     if code:
         raise typer.Exit(code)
 

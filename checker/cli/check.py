@@ -8,16 +8,26 @@ from typing import Any
 
 from checker.cli.common import EDITION_POLICIES, ExitCode, parse_as_of, parse_edition_policy, report_error
 
-CHECK_FORMATS = ("text", "json", "markdown", "html")
+CHECK_FORMATS = ("text", "json", "markdown", "html", "rfa")
 
 
 def run_check(cases: list[Path], fmt: str = "text", output: Path | None = None, fail_on_deny: bool = False,
-              as_of: str | None = None, rules: Path | None = None, edition_policy: str | None = None) -> int:
-    """``mtus check``: evaluate the case files, print or write the report; the exit code (0, 1 or 2)."""
+              as_of: str | None = None, rules: Path | None = None, edition_policy: str | None = None,
+              requests: list[str] | None = None) -> int:
+    """``mtus check``: evaluate the case files (or notes, or letters), print or write the report; the exit code
+    (0, 1 or 2). ``requests`` name a note's requested items instead of its plan."""
     from checker.engine.check import check_files
+    from checker.facts.cases import load_cases
+
+    load = load_cases
+    if requests or any(p.suffix.lower() not in (".yaml", ".yml", ".json") for p in cases):
+        from checker.ingest.note import load_input
+
+        def load(path: Path) -> list:
+            return load_input(path, requests)
 
     report = check_files(cases, fmt, rules_path=rules, as_of=parse_as_of(as_of),
-                         edition_policy=parse_edition_policy(edition_policy))
+                         edition_policy=parse_edition_policy(edition_policy), load=load)
     for problem in report.problems:
         report_error(problem)
     if output is not None:

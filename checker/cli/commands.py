@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import checker.cli.audit  # noqa: F401  (importing a group registers its commands)
+import checker.cli.extract  # noqa: F401
 import checker.cli.formulary  # noqa: F401
 import checker.cli.ingest  # noqa: F401
 import checker.cli.rules  # noqa: F401

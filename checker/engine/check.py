@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from checker.core.errors import InputError, Problem
 from checker.engine.evaluate import ItemResult, evaluate
-from checker.facts.cases import load_cases
+from checker.facts.cases import Case, load_cases
+from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet, load_rules
 
 
@@ -21,6 +23,7 @@ class CheckReport:
     rendered: str
     results: list[tuple[str, str | None, list[ItemResult]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)  # in the order of ``results``
 
     @property
     def any_upheld(self) -> bool:
@@ -41,8 +44,8 @@ def unknown_drug_problems(case, items: list[ItemResult]) -> list[Problem]:
 
 def check_files(paths: list[Path], fmt: str = "json", rules_path: Path | None = None,
                 as_of: date | None = None, ruleset: RuleSet | None = None,
-                edition_policy: str = "warn") -> CheckReport:
-    """Evaluate every case in ``paths``; a bad file is reported and the rest are still checked.
+                edition_policy: str = "warn", load: Callable[[Path], list[Case]] = load_cases) -> CheckReport:
+    """Evaluate every case in ``paths`` (read by ``load``); a bad file is reported and the rest are still checked.
 
     ``edition_policy`` (``warn`` or ``refuse``): what to do with items whose date no encoded MTUS edition covers.
     """
@@ -51,33 +54,45 @@ def check_files(paths: list[Path], fmt: str = "json", rules_path: Path | None = 
     report = CheckReport("")
     for path in paths:
         try:
-            cases = load_cases(path)
+            cases = load(path)
         except InputError as exc:
             report.problems.append(exc.problem)
             continue
         for case in cases:
-            items = evaluate(case, ruleset, as_of, edition_policy)
-            report.problems += unknown_drug_problems(case, items)
-            report.results.append((case.case_id, case.source, items))
-    report.rendered = render(report.results, ruleset, fmt, [str(p) for p in report.problems])
+            check_case(case, ruleset, as_of, report, edition_policy)
+    report.rendered = render(report.results, ruleset, fmt, [str(p) for p in report.problems], report.cases)
     return report
 
 
-def render(results, ruleset: RuleSet, fmt: str, errors: list[str]) -> str:
-    """The report in one of text, json, markdown or html."""
+def check_case(case: Case, ruleset: RuleSet, as_of: date | None, report: CheckReport,
+               edition_policy: str = "warn") -> None:
+    """Evaluate one case into ``report``."""
+    items = evaluate(case, ruleset, as_of, edition_policy)
+    report.problems += unknown_drug_problems(case, items)
+    report.results.append((case.case_id, case.source, items))
+    report.cases.append(case)
+
+
+def render(results, ruleset: RuleSet, fmt: str, errors: list[str], cases: list[Case] | None = None) -> str:
+    """The report in one of text, json, markdown, html or rfa; ``cases`` give each criterion its evidence."""
     from checker.engine import render as r
 
+    evidence = [Evidence(c.data.get("evidence")) for c in cases] if cases else None
     if fmt == "json":
-        return json.dumps(r.to_document(results, ruleset, errors), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(r.to_document(results, ruleset, errors, evidence), indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return r.to_markdown(results, ruleset)
+        return r.to_markdown(results, ruleset, evidence)
     if fmt == "html":
-        return r.to_html(results, ruleset)
+        return r.to_html(results, ruleset, evidence)
+    if fmt == "rfa":
+        from checker.engine.rfa import to_rfa
+
+        return to_rfa(results, ruleset, evidence)
     from rich.console import Console
 
     buffer = io.StringIO()
     import sys
 
     console = Console(file=buffer, force_terminal=sys.stdout.isatty(), width=None if sys.stdout.isatty() else 100)
-    r.print_text(console, results, ruleset)
+    r.print_text(console, results, ruleset, evidence)
     return buffer.getvalue()

@@ -6,7 +6,8 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
-from checker.engine.evaluate import ItemResult, case_warnings
+from checker.engine.evaluate import CriterionResult, ItemResult, case_warnings
+from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet
 
 MARK = {"met": "✓", "not_met": "✗", "not_documented": "?", "not_applicable": "–"}
@@ -30,6 +31,38 @@ def silent_citation(item: ItemResult) -> str:
     return "Looked for in: " + citation_text(item.silent["citation"]) if item.silent else ""
 
 CaseResults = tuple[str, str | None, list[ItemResult]]
+Evidences = list[Evidence] | None  # one per case of the results, in order
+
+
+def criterion_evidence(evidence: Evidence | None, c: CriterionResult, item: ItemResult) -> list[str]:
+    """The case's own sentences behind the facts a criterion read."""
+    return evidence.sentences(list(c.facts), item.index) if evidence is not None else []
+
+
+def evidence_of(evidences: Evidences, i: int) -> Evidence | None:
+    return evidences[i] if evidences and i < len(evidences) else None
+
+
+def fact_value(value: Any) -> str:
+    """A fact value in a line of text."""
+    if isinstance(value, dict):
+        return value.get("text") or value.get("name") or ", ".join(f"{k} {v}" for k, v in value.items())
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def fact_lines(evidence: Evidence | None) -> list[tuple[str, str, str]]:
+    """(fact, value, sentence) for every extracted fact, request facts as ``requests[i].name``."""
+    out = []
+    for entry in evidence.entries if evidence is not None else []:
+        fact = entry["fact"]
+        if entry.get("request") is not None:
+            fact = f"requests[{entry['request']}].{fact.removeprefix('request.')}"
+        out.append((fact, fact_value(entry.get("value")), entry.get("sentence") or ""))
+    return out
 
 
 def citation_text(c: dict[str, str]) -> str:
@@ -58,12 +91,25 @@ def quote_text(c: dict[str, str]) -> str:
     return f'"{c["quote"]}"' + (f" ({note})" if note else "")
 
 
-def to_document(results: Iterable[CaseResults], ruleset: RuleSet, errors: list[str] | None = None) -> dict[str, Any]:
-    """The ``mtus check --format json`` document."""
-    doc: dict[str, Any] = {"ruleset": ruleset.provenance, "cases": [
-        {"case_id": case_id, "source": source, "warnings": case_warnings(items),
-         "items": [item.to_dict() for item in items]}
-        for case_id, source, items in results]}
+def to_document(results: Iterable[CaseResults], ruleset: RuleSet, errors: list[str] | None = None,
+                evidences: Evidences = None) -> dict[str, Any]:
+    """The ``mtus check --format json`` document; with ``evidences``, each criterion carries the sentences
+    behind it (``evidence``) and each case the facts extracted from its source (``evidence``)."""
+    cases = []
+    for i, (case_id, source, items) in enumerate(results):
+        evidence = evidence_of(evidences, i)
+        case: dict[str, Any] = {"case_id": case_id, "source": source, "warnings": case_warnings(items), "items": []}
+        for item in items:
+            entry = item.to_dict()
+            for c, out in zip(item.criteria, entry["criteria"], strict=True):
+                sentences = criterion_evidence(evidence, c, item)
+                if sentences:
+                    out["evidence"] = sentences
+            case["items"].append(entry)
+        if evidence is not None and evidence.entries:
+            case["evidence"] = evidence.entries
+        cases.append(case)
+    doc: dict[str, Any] = {"ruleset": ruleset.provenance, "cases": cases}
     if errors:
         doc["errors"] = errors
     return doc
@@ -90,18 +136,30 @@ def formulary_text(item: ItemResult) -> str:
     return f"MTUS Drug Formulary: {f['status'].replace('_', '-')}, {review}{policy}. {f['reason']}"
 
 
-def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -> None:
-    """Rich panels: one per item, prediction first, then cited criteria, then what to document."""
+def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evidences = None) -> None:
+    """Rich panels: one per item, prediction first, then cited criteria (with the case's own sentences),
+    then what to document; before them, the facts extracted from the case's source with their sentences."""
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    for case_id, source, items in results:
+    for i, (case_id, source, items) in enumerate(results):
+        evidence = evidence_of(evidences, i)
         console.rule(f"[bold]{case_id}[/bold]" + (f"  [dim]{source}[/dim]" if source else ""))
         warnings = case_warnings(items)
         if warnings:
             console.print(Panel(Text("\n".join(f"⚠ {w}" for w in warnings)), title="[bold]MTUS edition[/bold]",
                                 title_align="left", border_style="bold yellow"))
+        facts = fact_lines(evidence)
+        if facts:
+            console.print(Text("Facts read from the source (correct them in the case file: mtus extract):",
+                               style="bold"))
+            for fact, value, sentence in facts:
+                line = Text("  ")
+                line.append(fact, style="bold")
+                line.append(f" = {value}  ")
+                line.append(f"“{sentence}”", style="dim")
+                console.print(line)
         for item in items:
             body = Table.grid(padding=(0, 1))
             body.add_column(width=2)
@@ -133,6 +191,8 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
                 line.append(f"\n{citation_text(c.citation)}", style="cyan")
                 if c.citation.get("quote"):
                     line.append(": " + quote_text(c.citation), style="dim")
+                for sentence in criterion_evidence(evidence, c, item):
+                    line.append(f"\n  “{sentence}”", style="italic")
                 body.add_row(Text(MARK[c.status], style=STYLE[c.status]), line)
             if item.to_document:
                 body.add_row("", Text("To document:", style="bold yellow"))
@@ -147,16 +207,21 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet) -
     console.print(f"[dim]rules {ruleset.version} #{ruleset.hash}[/dim]")
 
 
-def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
+def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evidences = None) -> str:
     """A one-page Markdown report a physician can attach."""
     out = ["# MTUS compliance check", ""]
-    for case_id, source, items in results:
+    for i, (case_id, source, items) in enumerate(results):
+        evidence = evidence_of(evidences, i)
         out += [f"## Case {case_id}", ""]
         if source:
             out += [f"Source: `{source}`", ""]
         warnings = case_warnings(items)
         if warnings:
             out += ["> **MTUS edition warning**", ">"] + [f"> - {_md(w)}" for w in warnings] + [""]
+        facts = fact_lines(evidence)
+        if facts:
+            out += ["**Facts read from the source:**", "", "| Fact | Value | Sentence |", "|---|---|---|"]
+            out += [f"| {_md(f)} | {_md(v)} | {_md(t)} |" for f, v, t in facts] + [""]
         for item in items:
             out += [f"### {item.request}", "",
                     f"**Prediction: {verdict(item)}**"
@@ -182,7 +247,8 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
                     cite = citation_text(c.citation)
                     if c.citation.get("quote"):
                         cite += ": " + quote_text(c.citation)
-                    cells = [MARK[c.status], _md(c.text), WORD[c.status], _md(c.explanation), _md(cite)]
+                    why = c.explanation + "".join(f" “{t}”" for t in criterion_evidence(evidence, c, item))
+                    cells = [MARK[c.status], _md(c.text), WORD[c.status], _md(why), _md(cite)]
                     out.append("| " + " | ".join(cells) + " |")
                 out.append("")
             if item.to_document:
@@ -204,16 +270,24 @@ break-inside:avoid}
 table{border-collapse:collapse;width:100%}
 td,th{border-top:1px solid #eee;padding:.3em;vertical-align:top;text-align:left}
 .met{color:#2e7d32}.not_met{color:#c62828}.not_documented{color:#b26a00}.not_applicable{color:#888}
-.cite{color:#555;font-size:.9em}.meta{color:#666}@media print{body{margin:0}}
+.cite{color:#555;font-size:.9em}.meta{color:#666}.ev{font-style:italic;color:#444;margin-top:.2em}
+details.facts{margin:.5em 0}@media print{body{margin:0}details.facts{display:block}}
 .warning{border:2px solid #f9a825;background:#fff8e1;border-radius:6px;padding:.4em 1em;margin:1em 0}"""
 
 
-def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
+def to_html(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evidences = None) -> str:
     """A self-contained, printable HTML page."""
+    return ("<!doctype html><html lang=en><head><meta charset=utf-8><title>MTUS compliance check</title>"
+            f"<style>{_CSS}</style></head><body><h1>MTUS compliance check</h1>\n"
+            + html_body(results, ruleset, evidences) + "</body></html>\n")
+
+
+def html_body(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evidences = None) -> str:
+    """The report's content as an HTML fragment (the page of ``to_html`` and the web check's result page)."""
     e = html.escape
-    out = ["<!doctype html><html lang=en><head><meta charset=utf-8><title>MTUS compliance check</title>",
-           f"<style>{_CSS}</style></head><body><h1>MTUS compliance check</h1>"]
-    for case_id, source, items in results:
+    out = []
+    for i, (case_id, source, items) in enumerate(results):
+        evidence = evidence_of(evidences, i)
         out.append(f"<h2>Case {e(case_id)}</h2>")
         if source:
             out.append(f"<p class=meta>Source: {e(source)}</p>")
@@ -221,6 +295,12 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
         if warnings:
             out.append("<div class=warning role=alert><strong>MTUS edition warning</strong><ul>"
                        + "".join(f"<li>{e(w)}</li>" for w in warnings) + "</ul></div>")
+        facts = fact_lines(evidence)
+        if facts:
+            out.append("<details class=facts><summary>Facts read from the source</summary><table>"
+                       "<tr><th>Fact</th><th>Value</th><th>Sentence</th></tr>")
+            out += [f"<tr><td>{e(f)}</td><td>{e(v)}</td><td class=ev>{e(t)}</td></tr>" for f, v, t in facts]
+            out.append("</table></details>")
         for item in items:
             out.append(f"<section class='item {item.predicted or 'none'}'><h3>{e(item.request)}</h3>")
             out.append(f"<p class=verdict>{e(verdict(item))}</p>")
@@ -243,14 +323,15 @@ def to_html(results: Iterable[CaseResults], ruleset: RuleSet) -> str:
                 out.append("<table><tr><th></th><th>Criterion</th><th>Status</th><th>Why</th></tr>")
                 for c in item.criteria:
                     quote = f": {e(quote_text(c.citation))}" if c.citation.get("quote") else ""
+                    said = "".join(f"<div class=ev>“{e(t)}”</div>" for t in criterion_evidence(evidence, c, item))
                     out.append(f"<tr><td class={c.status}>{MARK[c.status]}</td><td>{e(c.text)}"
                                f"<div class=cite>{e(citation_text(c.citation))}{quote}</div></td>"
-                               f"<td class={c.status}>{WORD[c.status]}</td><td>{e(c.explanation)}</td></tr>")
+                               f"<td class={c.status}>{WORD[c.status]}</td><td>{e(c.explanation)}{said}</td></tr>")
                 out.append("</table>")
             if item.to_document:
                 out.append("<p><strong>To document:</strong></p><ul>")
                 out += [f"<li>{e(d)}</li>" for d in item.to_document]
                 out.append("</ul>")
             out.append("</section>")
-    out.append(f"<p class=meta>Rules {e(ruleset.version)}, content hash {e(ruleset.hash)}.</p></body></html>")
+    out.append(f"<p class=meta>Rules {e(ruleset.version)}, content hash {e(ruleset.hash)}.</p>")
     return "\n".join(out) + "\n"

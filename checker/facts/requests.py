@@ -609,3 +609,8 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
         extended_release=any(m.entry.extended_release for m in matches) or bool(_ER_RE.search(body)),
         package_unit=package_unit, did_you_mean=tuple(did_you_mean), read_as_near_miss=bool(read),
     )
+
+
+def service_words(text: str) -> bool:
+    """Does the text name a service (therapy, imaging, injection, visit, DME...)?"""
+    return _SERVICE_RE.search(text) is not None

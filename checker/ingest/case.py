@@ -12,6 +12,7 @@ fact comes from :mod:`checker.ingest.facts`, with its sentence and span in ``evi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from checker.ingest.context import assess
 from checker.ingest.facts import Assessor, Finding, extract_findings
 from checker.ingest.letter import Letter, read_letter
 
-__all__ = ["letter_case", "letter_to_case_data", "case_id_of"]
+__all__ = ["assemble_case", "letter_case", "letter_to_case_data", "case_id_of"]
 
 #: Facts that are lists of values: every finding adds to the list (duplicates dropped).
 LIST_FACTS = frozenset({
@@ -80,8 +81,14 @@ def letter_to_case_data(letter: Letter, assessor: Assessor = assess) -> dict[str
     ``assessor`` decides negation/uncertainty of a mention (default: the scoped-cue algorithm)."""
     data: dict[str, Any] = {"case_id": case_id_of(letter), "source": letter.path}
     requests = [_request(item) for item in letter.items]
+    return assemble_case(data, requests, extract_findings(letter, requests, assessor))
+
+
+def assemble_case(data: dict[str, Any], requests: list[dict[str, Any]], findings: Iterable[Finding]) -> dict[str, Any]:
+    """Store ``findings`` in priority order into ``data`` and its ``requests`` (the first value of a scalar fact
+    wins, list facts accumulate), with one ``evidence`` entry per stored value."""
     evidence: list[dict[str, Any]] = []
-    for finding in extract_findings(letter, requests, assessor):
+    for finding in findings:
         if finding.request is not None:
             leaf = finding.fact.removeprefix("request.")
             stored = _set(requests[finding.request], leaf, finding.value)

@@ -14,7 +14,8 @@ from typing import Any
 
 import yaml
 
-__all__ = ["SCORED_CASE_FACTS", "SCORED_REQUEST_FACTS", "Counts", "load_labels", "facts_of", "score"]
+__all__ = ["SCORED_CASE_FACTS", "SCORED_REQUEST_FACTS", "NOTE_CASE_FACTS", "NOTE_REQUEST_FACTS", "Counts",
+           "load_labels", "facts_of", "score", "score_notes"]
 
 SCORED_CASE_FACTS: tuple[str, ...] = (
     "patient.age", "patient.sex", "injury.date", "report_date", "ur_date", "work_status",
@@ -32,6 +33,13 @@ SCORED_REQUEST_FACTS: tuple[str, ...] = (
     "function_boilerplate_only", "short_term_plan", "weaning_plan", "long_term_use", "indication_documented",
 )
 _SET_FACTS = {"diagnosis_categories", "medications"}
+#: What the labelled synthetic notes (cases/notes/labels.yaml) are scored on: a note states more than a letter
+NOTE_CASE_FACTS: tuple[str, ...] = (*SCORED_CASE_FACTS, "pain.least", "pain.average", "pain.assessment_complete",
+                                    "function.instrument", "function.instrument_score", "function.instrument_date",
+                                    "function.measured_improvement", "prior_treatment.nsaid_tried")
+NOTE_REQUEST_FACTS: tuple[str, ...] = (*SCORED_REQUEST_FACTS, "kind", "drug", "prn", "adverse_effects_assessed",
+                                       "side_effects_documented", "aberrant_behavior_assessed", "aberrant_behavior",
+                                       "treatment_goals", "prn_frequency_documented")
 
 
 @dataclass
@@ -76,10 +84,11 @@ def _get(data: dict[str, Any], path: str) -> Any:
     return node
 
 
-def facts_of(case: dict[str, Any]) -> dict[tuple[str, int | None], Any]:
+def facts_of(case: dict[str, Any], case_facts: tuple[str, ...] = SCORED_CASE_FACTS,
+             request_facts: tuple[str, ...] = SCORED_REQUEST_FACTS) -> dict[tuple[str, int | None], Any]:
     """The scored facts of a case document, keyed by (fact, request index or None)."""
     out: dict[tuple[str, int | None], Any] = {}
-    for fact in SCORED_CASE_FACTS:
+    for fact in case_facts:
         if fact == "diagnosis_categories":
             cats = {c for d in case.get("diagnoses") or [] for c in d.get("categories") or [] if c != "other"}
             value: Any = cats or None
@@ -90,22 +99,23 @@ def facts_of(case: dict[str, Any]) -> dict[tuple[str, int | None], Any]:
         if value is not None:
             out[(fact, None)] = value
     for index, request in enumerate(case.get("requests") or []):
-        for fact in SCORED_REQUEST_FACTS:
+        for fact in request_facts:
             if request.get(fact) is not None:
                 out[(fact, index)] = request[fact]
     return out
 
 
-def label_facts(labels: dict[str, Any]) -> dict[tuple[str, int | None], Any]:
+def label_facts(labels: dict[str, Any], case_facts: tuple[str, ...] = SCORED_CASE_FACTS,
+                request_facts: tuple[str, ...] = SCORED_REQUEST_FACTS) -> dict[tuple[str, int | None], Any]:
     """The labelled facts in the same shape as :func:`facts_of`."""
     out: dict[tuple[str, int | None], Any] = {}
     for fact, value in (labels.get("case") or {}).items():
-        if fact not in SCORED_CASE_FACTS:
+        if fact not in case_facts:
             raise ValueError(f"unscored fact in labels: {fact}")
         out[(fact, None)] = set(value) if fact in _SET_FACTS else value
     for index, facts in (labels.get("requests") or {}).items():
         for fact, value in (facts or {}).items():
-            if fact not in SCORED_REQUEST_FACTS:
+            if fact not in request_facts:
                 raise ValueError(f"unscored request fact in labels: {fact}")
             out[(fact, int(index))] = value
     return out
@@ -117,11 +127,12 @@ def _same(a: Any, b: Any) -> bool:
     return str(a) == str(b) if not isinstance(a, bool) else a is b
 
 
-def score(pairs: Iterable[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[str, Counts]:
+def score(pairs: Iterable[tuple[str, dict[str, Any], dict[str, Any]]], case_facts: tuple[str, ...] = SCORED_CASE_FACTS,
+          request_facts: tuple[str, ...] = SCORED_REQUEST_FACTS) -> dict[str, Counts]:
     """Counts per fact type ("request.<fact>" for request facts) over (name, labels, case) triples."""
     counts: dict[str, Counts] = {}
     for name, labels, case in pairs:
-        gold, pred = label_facts(labels), facts_of(case)
+        gold, pred = label_facts(labels, case_facts, request_facts), facts_of(case, case_facts, request_facts)
         for key in set(gold) | set(pred):
             fact, index = key
             kind = fact if index is None else f"request.{fact}"
@@ -152,3 +163,15 @@ def totals(counts: dict[str, Counts]) -> Counts:
     for c in counts.values():
         total.add(c)
     return total
+
+
+def score_notes(folder: str | Path) -> dict[str, Counts]:
+    """Score the note extractor on the labelled notes of ``folder`` (its ``labels.yaml``)."""
+    from checker.ingest.note import note_to_case, read_note
+
+    labels = yaml.safe_load((Path(folder) / "labels.yaml").read_text(encoding="utf-8")) or {}
+    pairs = []
+    for name, label in labels.items():
+        path = Path(folder) / name
+        pairs.append((name, label, note_to_case(read_note(path), str(path))))
+    return score(pairs, NOTE_CASE_FACTS, NOTE_REQUEST_FACTS)

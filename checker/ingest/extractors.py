@@ -106,7 +106,7 @@ def _concepts(s: Sentence, assessor: Assessor, targets: list[int]) -> list[Findi
 
 _SCORE = re.compile(
     r"(?<![\d/.])(\d{1,2}(?:\.\d)?)(?:\s*(?:-|to)\s*(\d{1,2}(?:\.\d)?))?\s*(?:/\s*10|out\s+of\s+10|on\s+a\s+scale\s+of\s+"
-    r"(?:0|1)\s*-?\s*(?:to\s+)?10)(?![\d])"
+    r"(?:0|1)\s*-?\s*(?:to\s+)?10)(?![\d/])"
     r"|(?:pain|rated|reported|VAS|score)\s+(?:is\s+|was\s+|as\s+|of\s+)?(?:at\s+|as\s+)?(\d{1,2}(?:\.\d)?)(?=\s+(?:with|without)\b)",
     re.I,
 )
@@ -643,10 +643,13 @@ def _uds_entries(s: Sentence, assessor: Assessor) -> list[Finding]:
     return out
 
 
-def sentence_findings(s: Sentence, letter: Letter, requests: list[dict[str, Any]], assessor: Assessor) -> list[Finding]:
-    """Every fact in one factual sentence."""
+def sentence_findings(s: Sentence, letter: Letter | None, requests: list[dict[str, Any]], assessor: Assessor,
+                      targets: list[int] | None = None) -> list[Finding]:
+    """Every fact in one factual sentence; ``targets`` (the requests it speaks about) default to
+    :func:`request_targets`."""
     del letter
-    targets = request_targets(s, requests)
+    if targets is None:
+        targets = request_targets(s, requests)
     drug_targets = [t for t in targets if requests[t].get("kind") == "drug"]
     out: list[Finding] = []
     out.extend(_concepts(s, assessor, drug_targets))

@@ -31,7 +31,7 @@ import ftfy
 
 from checker.core.errors import InputError, Problem
 
-__all__ = ["letter_text", "normalise_text", "pdf_lines", "HEADER_LABELS"]
+__all__ = ["letter_text", "normalise_text", "pdf_lines", "plain_text", "HEADER_LABELS"]
 
 #: Header fields of the 2016 letters, in the order they are printed, as (label, pattern).
 HEADER_LABELS: tuple[tuple[str, str], ...] = (
@@ -106,6 +106,11 @@ def normalise_text(raw: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Text files
 # ---------------------------------------------------------------------------------------------
+
+
+def plain_text(data: bytes) -> str:
+    """Decoded, repaired text of a text file, its lines kept as they are (for notes, whose lines are lists)."""
+    return _repair(_decode(data)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _decode(data: bytes) -> str:
