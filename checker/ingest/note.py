@@ -15,7 +15,6 @@ read as facts: verdict and guideline sentences are skipped as in letters.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,131 +24,14 @@ from checker.facts.requests import parse_request, service_words
 from checker.ingest.case import assemble_case
 from checker.ingest.context import assess
 from checker.ingest.facts import Finding
-from checker.ingest.sentences import Sentence, classify, factual_clauses, split_sentences
+from checker.ingest.note_text import NoteLine, NoteSection, note_lines, note_sections, note_sentences
+from checker.ingest.sentences import split_sentences
 
 __all__ = ["NoteSection", "note_sections", "note_sentences", "note_requests", "note_to_case", "read_note",
            "looks_like_letter", "load_input", "extract_note", "CASE_SUFFIXES"]
 
 #: Files read as case documents; any other file is read as a note (or an IMR letter, if it is one).
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-@dataclass(frozen=True)
-class NoteSection:
-    """A section of a note: its kind, its heading as written and the span of its body in the note text."""
-
-    kind: str  # header | history | exam | diagnoses | medications | monitoring | plan | work | other
-    title: str
-    start: int
-    end: int
-
-
-#: Section headings by kind (matched against the whole heading, case-insensitively).
-_SECTION_KINDS: tuple[tuple[str, str], ...] = (
-    ("plan", r"(?:treatment\s+)?plan(?:\s+of\s+care)?|treatment\s+plan\s*/\s*requests?|recommendations?|requests?|"
-             r"requested\s+treatments?|treatment\s+requested|request\s+for\s+authori[sz]ation|"
-             r"services?\s*/\s*goods?\s+requested|procedures?\s+requested|medications?\s+requested|"
-             r"(?:the\s+)?following\s+(?:is|are)\s+requested|authori[sz]ation\s+requested"),
-    ("diagnoses", r"(?:work[\s-]related\s+)?(?:medical\s+)?diagnos[ie]s|diagnosis\s*/\s*ICD(?:[\s-]*10)?|assessment|"
-                  r"impressions?|assessment\s+and\s+plan"),
-    ("medications", r"(?:current\s+)?medications?(?:\s+list)?|meds|current\s+meds"),
-    ("monitoring", r"(?:opioid|medication|narcotic)\s+monitoring|monitoring|(?:the\s+)?(?:4|four)\s+A'?s"),
-    ("work", r"work\s+status|disability\s+status|return\s+to\s+work|work\s+restrictions"),
-    ("history", r"subjective(?:\s+complaints)?|chief\s+complaints?|history(?:\s+of\s+present\s+illness)?|HPI|"
-                r"interval\s+history|history\s+of\s+injury|pain\s+assessment"),
-    ("exam", r"objective(?:\s+findings)?|physical\s+exam(?:ination)?|exam(?:ination)?|vital\s+signs|"
-             r"diagnostic\s+(?:studies|tests)"),
-)
-_KIND_RES = tuple((kind, re.compile(rf"(?:{pattern})", re.I)) for kind, pattern in _SECTION_KINDS)
-# "TREATMENT PLAN:" (body may go on on the same line) or a heading alone on its line in capitals
-_HEADING = re.compile(r"^[ \t]*(?:[IVX]+\.|\d+\.|[A-Z]\.)?[ \t]*([A-Za-z][A-Za-z0-9 /&'()\-]{1,60}?)[ \t]*(?::|$)",
-                      re.M)
-_ITEM_LEAD = re.compile(r"^[ \t]*(?:\(?\d{1,2}[.)]|[-*\u2022]|[a-z][.)])[ \t]+")
-
-
-def _section_kind(title: str) -> str | None:
-    for kind, pattern in _KIND_RES:
-        if pattern.fullmatch(title.strip()):
-            return kind
-    return None
-
-
-def note_sections(text: str) -> list[NoteSection]:
-    """The sections of a note in order; the text before the first heading is the ``header``."""
-    heads: list[tuple[int, int, str, str]] = []
-    for m in _HEADING.finditer(text):
-        title = m.group(1)
-        line_end = text.find("\n", m.start())
-        line_end = len(text) if line_end < 0 else line_end
-        colon = m.end() <= len(text) and text[m.end() - 1: m.end()] == ":"
-        if not colon and not (title.isupper() and text[m.start():line_end].strip() == title.strip()):
-            continue
-        kind = _section_kind(title)
-        if kind is not None:
-            heads.append((m.start(), m.end(), kind, title.strip()))
-    out: list[NoteSection] = []
-    first = heads[0][0] if heads else len(text)
-    out.append(NoteSection("header", "", 0, first))
-    for i, (_start, body, kind, title) in enumerate(heads):
-        end = heads[i + 1][0] if i + 1 < len(heads) else len(text)
-        out.append(NoteSection(kind, title, body, end))
-    return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Sentences
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoteLine:
-    """One line of a section body: the text after its list marker, and that text's span."""
-
-    text: str
-    start: int
-    end: int
-    section: NoteSection
-    listed: bool  # the line starts with a list marker ("1.", "-", "a)")
-
-
-def note_lines(text: str, section: NoteSection) -> list[NoteLine]:
-    """The non-empty lines of a section body, list markers cut off."""
-    out: list[NoteLine] = []
-    pos = section.start
-    for raw in text[section.start: section.end].split("\n"):
-        start, end = pos, pos + len(raw)
-        pos = end + 1
-        lead = _ITEM_LEAD.match(raw)
-        a = start + (lead.end() if lead else 0)
-        while a < end and text[a].isspace():
-            a += 1
-        b = end
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append(NoteLine(text[a:b], a, b, section, bool(lead)))
-    return out
-
-
-def _sentences_of(line: NoteLine) -> list[Sentence]:
-    out: list[Sentence] = []
-    for sentence, s, e in split_sentences(line.text, line.start):
-        verdict, guideline, boiler = classify(sentence)
-        out.append(Sentence(sentence, s, e, "summary", None, verdict, guideline, boiler))
-        if verdict or guideline:
-            for clause, lo, hi, kind in factual_clauses(sentence):
-                if kind != "ur_reason":
-                    out.append(Sentence(clause, s + lo, s + hi, "summary", None, clause=kind))
-    return out
-
-
-def note_sentences(text: str, sections: list[NoteSection] | None = None) -> list[tuple[Sentence, NoteSection]]:
-    """Every sentence of the note with its section, in note order."""
-    out: list[tuple[Sentence, NoteSection]] = []
-    for section in sections if sections is not None else note_sections(text):
-        for line in note_lines(text, section):
-            out.extend((s, section) for s in _sentences_of(line))
-    return out
 
 
 # ---------------------------------------------------------------------------------------------

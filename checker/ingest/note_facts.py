@@ -30,7 +30,7 @@ from checker.ingest.extractors import (
 )
 from checker.ingest.facts import Assessor, Finding, _demographics, _finding, _pronoun_sex
 from checker.ingest.icd10 import ICD10_CODE, icd10_categories
-from checker.ingest.note import NoteLine, NoteSection, note_lines, note_sentences
+from checker.ingest.note_text import NoteLine, NoteSection, note_lines, note_sentences
 from checker.ingest.sentences import Sentence
 from checker.ingest.vocab import DATE_RE, diagnosis_categories, has_category, iso_date
 
