@@ -2,8 +2,9 @@
 
 Usage: ``python bench/engines.py [--items N] [--seed S] [--repeat R] [--rules PATH] [--json] [--require-all]``
 
-The rule library is read as it is when the bench runs (``load_rules``), and every rule's YAML
-(``rule.raw``, with shared ``use:`` criteria resolved) is translated automatically into:
+The rule library is read as it is when the bench runs (``load_rules``), and every rule's typed model
+(``checker.rules.model``: shared ``use:`` criteria and named conditions resolved by the loader, written
+out as plain data with ``as_data``) is translated automatically into:
 
 * **jsonlogic**: one JsonLogic expression per rule (PyPI ``panzi-json-logic``, ``json_logic.jsonLogic``);
 * **zen**: one JDM graph per rule (PyPI ``zen-engine``): input node -> expression node (one ZEN
@@ -58,10 +59,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.core.yamlpos import load as load_yaml  # noqa: E402
+from checker.core.status import NA  # noqa: E402
 from checker.engine.evaluate import evaluate_item  # noqa: E402
 from checker.facts.vocabulary import vocabulary  # noqa: E402
-from checker.rules.compile import NA  # noqa: E402
+from checker.rules.model import as_data  # noqa: E402
 from checker.rules.ruleset import Rule, RuleSet, load_rules  # noqa: E402
 
 Facts = dict[str, Any]
@@ -75,7 +76,7 @@ ENGINES = ("mtus", "zen", "jsonlogic", "python")
 
 @dataclass
 class Spec:
-    """One rule's decision logic, straight from its YAML."""
+    """One rule's decision logic, as plain data from the compiled rule's model."""
 
     rule: Rule
     criteria: list[tuple[str, dict, dict | None]]  # (id, test, when)
@@ -88,32 +89,15 @@ class Spec:
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def shared_criteria(ruleset: RuleSet) -> dict[str, dict]:
-    """Shared criteria (files without a top-level ``id``), by id, as ``checker.rules.ruleset`` reads them."""
-    out: dict[str, dict] = {}
-    for file in ruleset.files:
-        data, _ = load_yaml(Path(file))
-        if isinstance(data, dict) and "id" not in data:
-            out.update({c["id"]: c for c in data.get("criteria") or [] if "id" in c})
-    return out
-
-
 def specs(ruleset: RuleSet) -> list[Spec]:
-    """Every rule's logic, with ``use:`` criteria merged exactly as the loader merges them."""
-    shared = shared_criteria(ruleset)
+    """Every rule's logic, from the typed model the loader compiled (shared and named parts written out)."""
     out = []
     for rule in ruleset.rules:
         if rule.silent:  # a topic the MTUS does not address: no logic to translate
             continue
-        criteria = []
-        for compiled, crit in zip(rule.criteria, rule.raw["criteria"], strict=True):
-            if getattr(compiled, "raw", None):  # the loader keeps the merged YAML of each criterion
-                crit = compiled.raw
-            elif "use" in crit:
-                crit = {**shared[crit["use"]], **{k: v for k, v in crit.items() if k != "use"}}
-            criteria.append((crit["id"], crit["test"], crit.get("when") or None))
-        assert [c[0] for c in criteria] == [c.id for c in rule.criteria], rule.id
-        out.append(Spec(rule, criteria, rule.raw["decision"]))
+        criteria = [(c.id, as_data(c.test_condition), as_data(c.when_condition) if c.when_condition else None)
+                    for c in rule.criteria]
+        out.append(Spec(rule, criteria, as_data(rule.decision_tree)))
     return out
 
 
@@ -190,12 +174,11 @@ def make_items(rule_specs: list[Spec], n: int, seed: int) -> list[tuple[int, Fac
         ops: dict[str, list[tuple[str, Any]]] = {}
         for path, op, operand in spec_leaves(spec):
             ops.setdefault(path, []).append((op, operand))
-        applies = spec.rule.raw["applies_to"]
         drugs = sorted(spec.rule.applies_drugs) or sorted(
             {d for c in spec.rule.applies_classes for d in by_class.get(c, [])}) or ["unknown"]
         named = [v for op, v in ops.get("request.drug", []) if op == "equals"]
         named += [x for op, v in ops.get("request.drug", []) if op == "in" for x in v]
-        classes = sorted(spec.rule.applies_classes) or [applies.get("drug_class") or "other"]
+        classes = sorted(spec.rule.applies_classes) or ["other"]
         plans.append((ops, drugs, sorted(set(named)), classes))
     items = []
     for i in range(n):

@@ -19,8 +19,9 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _summary(ruleset) -> list:
-    return [(r.id, r.raw, [(c.id, c.file, c.line, c.text, c.citation) for c in r.criteria], r.line)
-            for r in ruleset.rules]
+    return [(r.id, r.title, r.source, r.description, r.decision_tree, r.when_condition, r.examples,
+             [(c.id, c.file, c.line, c.text, c.citation, c.test_condition, c.when_condition) for c in r.criteria],
+             r.line) for r in ruleset.rules]
 
 
 def test_a_hit_gives_what_parsing_gives(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

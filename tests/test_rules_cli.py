@@ -158,7 +158,7 @@ def test_docs_contain_every_rule_and_criterion_id(tmp_path):
         for crit in rule.criteria:
             assert f"id='{crit.id}'" in page_html and f"`{crit.id}`" in page_md
         for example in rule.examples:
-            assert example["name"] in page_md
+            assert example.name in page_md
         assert ruleset.hash in page_html and ruleset.hash in page_md
     facts = (out / "facts.md").read_text()
     assert all(f"`{path}`" in facts for path in vocabulary())

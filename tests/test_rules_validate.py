@@ -12,6 +12,7 @@ from conftest import ROOT
 from checker.authoring.coverage import reachable
 from checker.rules.errors import where
 from checker.rules.lint import validate
+from checker.rules.model import parse_condition
 from checker.rules.ruleset import load_rules
 
 BROKEN = Path("tests/fixtures/broken_rules")
@@ -24,6 +25,7 @@ REQUIRED = {
     "missing-citation", "unused-criterion", "overlapping-rules", "enum-value", "unknown-shared-criterion",
     "unknown-template-field", "example-criterion", "example-facts",
     "operand-type", "schema-decision-shape", "effective-dates", "request-comment", "edition-window",
+    "unknown-condition", "condition-cycle", "unused-condition", "unknown-fact-in-condition",
 }
 
 
@@ -104,5 +106,5 @@ def test_where_names_criteria_and_nested_tests():
     ({"any": [{"fact": "a", "documented": True}, {"fact": "b", "is": True}]}, ["met", "not_met", "not_documented"]),
 ])
 def test_reachable_statuses_follow_kleene_logic(test, statuses):
-    assert reachable({"test": test}) == statuses
-    assert reachable({"test": test, "when": {"fact": "c", "is": True}}) == [*statuses, "not_applicable"]
+    assert reachable(parse_condition(test)) == statuses
+    assert reachable(parse_condition(test), parse_condition({"fact": "c", "is": True})) == [*statuses, "not_applicable"]

@@ -10,12 +10,13 @@ import json
 from datetime import date
 from typing import Any, NamedTuple
 
+from checker.core.status import Status
 from checker.engine.evaluate import ItemResult
 from checker.facts.cases import Case
 from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet
 
-DECIDING = ("not_met", "not_documented")
+DECIDING = (Status.NOT_MET, Status.NOT_DOCUMENTED)
 
 
 class Row(NamedTuple):
@@ -73,7 +74,7 @@ def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
 def deciding_criteria(item: ItemResult) -> list[Any]:
     """The criteria behind a prediction: not met or not documented ones (the met ones if none)."""
     deciding = [c for c in item.criteria if c.status in DECIDING]
-    return deciding or [c for c in item.criteria if c.status == "met"]
+    return deciding or [c for c in item.criteria if c.status is Status.MET]
 
 
 def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: str | None,
@@ -88,7 +89,7 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
             item_sections = rule_sections(ruleset, item.rule)
         row = Row(item.case_id, item.index, item.request, item.source, item.kind, item.drug, item.drug_class,
                   item.rule, item_sections, specialty, item.predicted, item.actual,
-                  tuple((c.id, c.status) for c in item.criteria), item.coverage)
+                  tuple((c.id, str(c.status)) for c in item.criteria), item.coverage)
         deciding = deciding_criteria(item) if item.criteria else []
         doc = {"case_id": item.case_id, "source": item.source, "index": item.index, **item.to_dict(),
                "agree": row.agrees, "sections": list(item_sections), "reviewer_specialty": specialty,
@@ -100,7 +101,7 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
                 "drug": item.drug, "drug_class": item.drug_class, "rule": item.rule,
                 "predicted": item.predicted, "actual": item.actual, "sections": list(item_sections),
                 "reviewer_specialty": specialty,
-                "deciding": [{"id": c.id, "status": c.status, "text": c.text, "explanation": c.explanation,
+                "deciding": [{"id": c.id, "status": str(c.status), "text": c.text, "explanation": c.explanation,
                               "citation": c.citation,
                               "evidence": evidence.sentences(list(c.facts), item.index) if evidence else []}
                              for c in deciding]})

@@ -14,23 +14,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from checker.authoring.testing import ExampleResult, run_example
-from checker.core.errors import InputError
-from checker.core.yamlpos import Positions, load
-from checker.rules.ruleset import Rule, RuleSet, display_path, rule_entries
+from checker.core.status import STATUSES, Status
+from checker.rules.model import AllOf, Comparison, Named, Node, Not
+from checker.rules.operators import OPERATORS
+from checker.rules.ruleset import Rule, RuleSet, display_path
 
-STATUSES = ("met", "not_met", "not_documented", "not_applicable")
-_STATUS_OF = {True: "met", False: "not_met", None: "not_documented"}
 Values = frozenset  # of True / False / None
 
 
-def reach(node: dict) -> Values:
-    """The three-valued results a test can produce, ignoring links between its facts."""
-    if "fact" in node:
-        return frozenset({True, False}) if "documented" in node else frozenset({True, False, None})
-    if "not" in node:
-        return frozenset({None if v is None else not v for v in reach(node["not"])})
-    parts = [reach(n) for n in node.get("all") or node.get("any")]
-    win, lose = (False, True) if "all" in node else (True, False)  # all: False wins; any: True wins
+def reach(node: Node) -> Values:
+    """The three-valued results a condition can produce, ignoring links between its facts."""
+    if isinstance(node, Comparison):
+        return frozenset({True, False}) if OPERATORS[node.op].two_valued else frozenset({True, False, None})
+    if isinstance(node, Named):
+        return reach(node.condition)
+    if isinstance(node, Not):
+        return frozenset({None if v is None else not v for v in reach(node.part)})
+    parts = [reach(n) for n in node.parts]
+    win, lose = (False, True) if isinstance(node, AllOf) else (True, False)  # all: False wins; any: True wins
     out = set()
     if any(win in p for p in parts):
         out.add(win)
@@ -43,11 +44,11 @@ def reach(node: dict) -> Values:
     return frozenset(out)
 
 
-def reachable(criterion_raw: dict) -> list[str]:
-    """The statuses a criterion can take, in the usual order."""
-    found = {_STATUS_OF[v] for v in reach(criterion_raw["test"])}
-    if criterion_raw.get("when") and False in reach(criterion_raw["when"]):
-        found.add("not_applicable")
+def reachable(test: Node, when: Node | None = None) -> list[Status]:
+    """The statuses a criterion with this test (and applicability condition) can take, in the usual order."""
+    found = {Status.of(v) for v in reach(test)}
+    if when is not None and False in reach(when):
+        found.add(Status.NOT_APPLICABLE)
     return [s for s in STATUSES if s in found]
 
 
@@ -121,12 +122,12 @@ class ExampleReport:
 
 
 def _rule_coverage(rule: Rule, results: list[ExampleResult]) -> list[CriterionCoverage]:
-    rows = [CriterionCoverage(rule.id, c.id, reachable(c.raw)) for c in rule.criteria]
+    rows = [CriterionCoverage(rule.id, c.id, reachable(c.test_condition, c.when_condition)) for c in rule.criteria]
     by_id = {row.criterion: row for row in rows}
     for example, result in zip(rule.examples, results, strict=True):
         if not result.passed:
             continue
-        expected = (example.get("expect") or {}).get("criteria") or {}
+        expected = example.criteria
         for crit_id, status in result.statuses.items():
             row = by_id[crit_id]
             row.seen[status] = row.seen.get(status, 0) + 1
@@ -135,34 +136,16 @@ def _rule_coverage(rule: Rule, results: list[ExampleResult]) -> list[CriterionCo
     return rows
 
 
-def _example_lines(rule: Rule, cache: dict[str, tuple[dict, Positions] | None]) -> list[int | None]:
-    """The line of each of the rule's examples in its file (None where the file cannot be read again)."""
-    if rule.file not in cache:
-        try:
-            cache[rule.file] = load(rule.file)
-        except InputError:
-            cache[rule.file] = None
-    loaded = cache[rule.file]
-    if loaded is None or not isinstance(loaded[0], dict):
-        return [None] * len(rule.examples)
-    data, positions = loaded
-    base = next((b for b, raw in rule_entries(data) if raw.get("id") == rule.id), None)
-    if base is None:
-        return [None] * len(rule.examples)
-    return [(positions.find((*base, "examples", i)) or (None,))[0] for i in range(len(rule.examples))]
-
-
 def run_tests(ruleset: RuleSet, only: str | None = None) -> ExampleReport:
     """Run every example of every rule (or of the rules whose id contains ``only``) and build the coverage table."""
     results: list[ExampleResult] = []
     coverage: list[CriterionCoverage] = []
     lines: list[int | None] = []
-    cache: dict[str, tuple[dict, Positions] | None] = {}
     rules = [r for r in ruleset.rules if not only or only in r.id]
     for rule in rules:
         mine = [run_example(rule, ex) for ex in rule.examples]
         results += mine
-        lines += _example_lines(rule, cache)
+        lines += [example.line for example in rule.examples]
         coverage += _rule_coverage(rule, mine)
     return ExampleReport(results, coverage, ruleset.provenance, len(rules), lines)
 

@@ -18,6 +18,7 @@ from checker.core.output import write_atomic
 from checker.engine.render import citation_text
 from checker.facts.vocabulary import vocabulary
 from checker.rules.describe import Node, applies_to, condition_tree, decision_tree, effective, lines
+from checker.rules.model import Example
 from checker.rules.ruleset import Rule, RuleSet, display_path
 
 e = html.escape
@@ -53,21 +54,15 @@ def _md(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _request(example: dict) -> str:
-    req = example["request"]
-    return req if isinstance(req, str) else req.get("text", "")
+def _expected(example: Example) -> tuple[str, dict[str, str]]:
+    outcome = example.predicted or (example.coverage or "(outcome not stated)").replace("_", " ")
+    return outcome, {k: str(v) for k, v in example.criteria.items()}
 
 
-def _expected(example: dict) -> tuple[str, dict[str, str]]:
-    expect = example.get("expect") or {}
-    outcome = expect.get("predicted") or expect.get("coverage", "(outcome not stated)").replace("_", " ")
-    return outcome, expect.get("criteria") or {}
-
-
-def _facts_yaml(example: dict) -> str:
-    data: dict[str, Any] = dict(example.get("facts") or {})
-    if not isinstance(example["request"], str):
-        data["request"] = example["request"]
+def _facts_yaml(example: Example) -> str:
+    data: dict[str, Any] = dict(example.facts)
+    if set(example.request) != {"text"}:
+        data["request"] = example.request
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100).strip() if data else "(no facts)"
 
 
@@ -159,8 +154,8 @@ def rule_html(rule: Rule, provenance: str) -> str:
             f"<tr><th>Edition</th><td>{e(rule.edition or 'not stated')}</td></tr>",
             f"<tr><th>In force</th><td>{e(effective(rule))}</td></tr>",
             f"<tr><th>Applies to</th><td>{e(applies_to(rule))}</td></tr></table>"]
-    if rule.raw.get("description"):
-        body.append(f"<p>{e(rule.raw['description'])}</p>")
+    if rule.description:
+        body.append(f"<p>{e(rule.description)}</p>")
     body.append(f"<h2>Criteria ({len(rule.criteria)})</h2>")
     for c in rule.criteria:
         unused = "" if c.id in rule.decision_ids else " <span class=unused>(not used by the decision)</span>"
@@ -171,9 +166,9 @@ def rule_html(rule: Rule, provenance: str) -> str:
                     if c.citation.get("provenance") else "") + "</p>"]
         if c.citation.get("quote"):
             body.append(f"<blockquote>{e(c.citation['quote'])}</blockquote>")
-        if c.raw.get("when"):
-            body.append("<p><strong>Applies when:</strong></p>" + _tree_block(condition_tree(c.raw["when"])))
-        body.append("<p><strong>Met when:</strong></p>" + _tree_block(condition_tree(c.raw["test"])))
+        if c.when_condition is not None:
+            body.append("<p><strong>Applies when:</strong></p>" + _tree_block(condition_tree(c.when_condition)))
+        body.append("<p><strong>Met when:</strong></p>" + _tree_block(condition_tree(c.test_condition)))
         if c.document:
             body.append(f"<p><strong>To document:</strong> {e(c.document)}</p>")
         body.append("</section>")
@@ -183,12 +178,12 @@ def rule_html(rule: Rule, provenance: str) -> str:
     else:
         texts = {c.id: c.text for c in rule.criteria}
         body += ["<h2>Decision</h2><p>Medically necessary (overturned) when:</p>",
-                 _tree_block(decision_tree(rule.raw["decision"], texts)),
+                 _tree_block(decision_tree(rule.decision_tree, texts)),
                  "<p class=meta>Otherwise upheld; a criterion not documented counts against the request.</p>"]
     body.append(f"<h2>Examples ({len(rule.examples)})</h2>")
     for ex in rule.examples:
         outcome, statuses = _expected(ex)
-        body += [f"<h3>{e(ex['name'])}</h3>", f"<p>Request: <code>{e(_request(ex))}</code> → expected "
+        body += [f"<h3>{e(ex.name)}</h3>", f"<p>Request: <code>{e(ex.request_text)}</code> → expected "
                  f"<strong class={e(outcome)}>{e(outcome)}</strong></p>", f"<pre>{e(_facts_yaml(ex))}</pre>"]
         if statuses:
             body.append("<ul>" + "".join(f"<li><a href='#{e(k)}'>{e(k)}</a>: {e(v.replace('_', ' '))}</li>"
@@ -201,8 +196,8 @@ def rule_md(rule: Rule, provenance: str) -> str:
            f"`{rule.id}` ({display_path(rule.file)}:{rule.line})", "",
            f"- **Source:** {citation_text(rule.source)}", f"- **Edition:** {rule.edition or 'not stated'}",
            f"- **In force:** {effective(rule)}", f"- **Applies to:** {applies_to(rule)}", ""]
-    if rule.raw.get("description"):
-        out += [rule.raw["description"], ""]
+    if rule.description:
+        out += [rule.description, ""]
     out += [f"## Criteria ({len(rule.criteria)})", ""]
     for c in rule.criteria:
         out += [f"### {c.text}", "", f"`{c.id}`" + ("" if c.id in rule.decision_ids
@@ -210,9 +205,9 @@ def rule_md(rule: Rule, provenance: str) -> str:
                 f"**Cites:** {citation_text(c.citation)}", ""]
         if c.citation.get("quote"):
             out += [f"> {c.citation['quote']}", ""]
-        if c.raw.get("when"):
-            out += ["**Applies when:**", "", *lines(condition_tree(c.raw["when"])), ""]
-        out += ["**Met when:**", "", *lines(condition_tree(c.raw["test"])), ""]
+        if c.when_condition is not None:
+            out += ["**Applies when:**", "", *lines(condition_tree(c.when_condition)), ""]
+        out += ["**Met when:**", "", *lines(condition_tree(c.test_condition)), ""]
         if c.document:
             out += [f"**To document:** {c.document}", ""]
     if rule.silent:
@@ -221,12 +216,12 @@ def rule_md(rule: Rule, provenance: str) -> str:
     else:
         texts = {c.id: c.text for c in rule.criteria}
         out += ["## Decision", "", "Medically necessary (overturned) when:", "",
-                *lines(decision_tree(rule.raw["decision"], texts)), "",
+                *lines(decision_tree(rule.decision_tree, texts)), "",
                 "Otherwise upheld; a criterion not documented counts against the request.", ""]
     out += [f"## Examples ({len(rule.examples)})", ""]
     for ex in rule.examples:
         outcome, statuses = _expected(ex)
-        out += [f"### {ex['name']}", "", f"Request: `{_request(ex)}` → expected **{outcome}**", "",
+        out += [f"### {ex.name}", "", f"Request: `{ex.request_text}` → expected **{outcome}**", "",
                 "```yaml", _facts_yaml(ex), "```", ""]
         out += [f"- {k}: {v.replace('_', ' ')}" for k, v in statuses.items()]
         if statuses:

@@ -56,9 +56,9 @@ def rule_tree(rule: Rule) -> Tree:
         if crit.id not in rule.decision_ids:
             label.append("  (not in the decision)", style="red")
         branch = criteria.add(label)
-        if crit.raw.get("when"):
-            _labelled(branch, "applies when", condition_tree(crit.raw["when"]), "yellow")
-        _labelled(branch, "test", condition_tree(crit.raw["test"]), "green")
+        if crit.when_condition is not None:
+            _labelled(branch, "applies when", condition_tree(crit.when_condition), "yellow")
+        _labelled(branch, "test", condition_tree(crit.test_condition), "green")
         cite = Text.assemble(("cite: ", "bold"), (citation_text(crit.citation), "cyan"))
         if crit.citation.get("quote"):
             cite.append(f' "{crit.citation["quote"]}"', style="dim")
@@ -70,11 +70,10 @@ def rule_tree(rule: Rule) -> Tree:
         tree.add(Text.assemble(("reviewers use: ", "bold"), rule.silent["reviewers_use"]))
     else:
         texts = {c.id: c.text for c in rule.criteria}
-        _labelled(tree, "decision (overturned when true)", decision_tree(rule.raw["decision"], texts))
+        _labelled(tree, "decision (overturned when true)", decision_tree(rule.decision_tree, texts))
     if rule.examples:
         examples = tree.add(Text(f"examples ({len(rule.examples)})", style="bold"))
         for ex in rule.examples:
-            expected = ex["expect"].get("predicted") or ex["expect"].get("coverage", "statuses only")
-            request = ex["request"] if isinstance(ex["request"], str) else ex["request"].get("text")
-            examples.add(Text.assemble(ex["name"], (f"  {request} → {expected}", "dim")))
+            expected = ex.predicted or ex.coverage or "statuses only"
+            examples.add(Text.assemble(ex.name, (f"  {ex.request_text} → {expected}", "dim")))
     return tree

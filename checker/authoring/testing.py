@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from checker.core.errors import InputError
+from checker.core.status import Status
 from checker.engine.evaluate import evaluate_item
 from checker.facts.cases import Case, case_from_data
 from checker.facts.derived import case_facts, request_facts
 from checker.facts.requests import parse_request
+from checker.rules.model import Example
 from checker.rules.ruleset import Rule, RuleSet
 
 
@@ -21,21 +23,19 @@ class ExampleResult:
     file: str
     passed: bool
     failures: list[str] = field(default_factory=list)
-    statuses: dict[str, str] = field(default_factory=dict)
+    statuses: dict[str, Status] = field(default_factory=dict)
     predicted: str | None = None
 
 
-def example_case(rule: Rule, example: dict) -> Case:
+def example_case(rule: Rule, example: Example) -> Case:
     """The example's facts and request as a validated case."""
-    request = example["request"]
-    request = {"text": request} if isinstance(request, str) else dict(request)
-    data = {**(example.get("facts") or {}), "case_id": f"{rule.id}: {example['name']}", "requests": [request]}
+    data = {**example.facts, "case_id": f"{rule.id}: {example.name}", "requests": [dict(example.request)]}
     return case_from_data(data, rule.file)
 
 
-def run_example(rule: Rule, example: dict) -> ExampleResult:
+def run_example(rule: Rule, example: Example) -> ExampleResult:
     """Evaluate one example with ``rule`` (the rule is applied directly, not selected)."""
-    result = ExampleResult(rule.id, example["name"], rule.file, False)
+    result = ExampleResult(rule.id, example.name, rule.file, False)
     try:
         case = example_case(rule, example)
     except InputError as exc:
@@ -44,9 +44,8 @@ def run_example(rule: Rule, example: dict) -> ExampleResult:
     request = case.data["requests"][0]
     facts = request_facts(request, parse_request(request["text"]), case_facts(case.data),
                           case.data.get("medications") or [])
-    expect = example["expect"]
     if rule.silent:
-        if expect.get("coverage") != "mtus_silent":
+        if example.coverage != "mtus_silent":
             result.failures.append("the rule is a silent topic: expect `coverage: mtus_silent`")
         if not rule.applies(facts):
             result.failures.append(f"the rule does not apply to '{request['text']}' "
@@ -56,11 +55,11 @@ def run_example(rule: Rule, example: dict) -> ExampleResult:
     predicted, trace, _, _ = evaluate_item(rule, facts)
     result.predicted = predicted
     result.statuses = {c.id: c.status for c in trace}
-    if expect.get("coverage"):
-        result.failures.append(f"coverage {expect['coverage']} expected, but the rule predicts {predicted}")
-    if "predicted" in expect and expect["predicted"] != predicted:
-        result.failures.append(f"predicted {predicted}, expected {expect['predicted']}")
-    for crit_id, status in (expect.get("criteria") or {}).items():
+    if example.coverage:
+        result.failures.append(f"coverage {example.coverage} expected, but the rule predicts {predicted}")
+    if example.predicted is not None and example.predicted != predicted:
+        result.failures.append(f"predicted {predicted}, expected {example.predicted}")
+    for crit_id, status in example.criteria.items():
         got = result.statuses.get(crit_id)
         if got is None:
             result.failures.append(f"criterion '{crit_id}' is not in the rule")

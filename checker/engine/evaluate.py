@@ -7,23 +7,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from checker.core.status import NA, STATUSES, Status
 from checker.engine.formulary import formulary, formulary_start
 from checker.facts.cases import Case
 from checker.facts.derived import case_facts, request_facts
 from checker.facts.requests import parse_request
-from checker.rules.compile import NA, Facts, show
+from checker.rules.compile import Facts, show
 from checker.rules.editions import in_force_text
 from checker.rules.ruleset import Criterion, Rule, RuleSet, Selection
 
-_STATUS = {True: "met", False: "not_met", None: "not_documented"}
 # Why an item has no prediction (the design's contract): the MTUS does not address it, no rule encodes it
 # yet, or the item's text could not be read as a known drug or service.
 COVERAGE = ("mtus_silent", "not_encoded", "unrecognised")
 _DEFAULT_EXPLAIN = {
-    "met": "Met: {text}.",
-    "not_met": "Not met: {text}.",
-    "not_documented": "Not documented: {text}.",
-    "not_applicable": "Does not apply here: {text}.",
+    Status.MET: "Met: {text}.",
+    Status.NOT_MET: "Not met: {text}.",
+    Status.NOT_DOCUMENTED: "Not documented: {text}.",
+    Status.NOT_APPLICABLE: "Does not apply here: {text}.",
 }
 
 
@@ -32,14 +32,14 @@ class CriterionResult:
     """One criterion's status for one item, with the facts it read and its filled explanation."""
 
     id: str
-    status: str
+    status: Status
     text: str
     citation: dict[str, str]
     explanation: str
     facts: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "status": self.status, "text": self.text, "citation": self.citation,
+        return {"id": self.id, "status": str(self.status), "text": self.text, "citation": self.citation,
                 "explanation": self.explanation,
                 "facts": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.facts.items()}}
 
@@ -99,25 +99,14 @@ class ItemResult:
         return out
 
 
-def _status(criterion: Criterion, facts: Facts) -> str:
-    if criterion.when is not None and criterion.when(facts) is False:
-        return "not_applicable"
-    return _STATUS[criterion.test(facts)]
-
-
-def _explain(criterion: Criterion, status: str, facts: Facts) -> str:
-    explanation = _explainer(criterion, status)
-    return explanation if isinstance(explanation, str) else explanation(facts)
-
-
-def _explainer(criterion: Criterion, status: str) -> str | Callable[[Facts], str]:
+def _explainer(criterion: Criterion, status: Status) -> str | Callable[[Facts], str]:
     """The explanation of a criterion in one status: a plain string when it does not depend on the facts,
     else a function of the facts (built once per rule)."""
     template = criterion.explain.get(status)
     if template is not None:
         return getattr(template, "constant", None) or template
     text = _DEFAULT_EXPLAIN[status].format(text=criterion.text.rstrip("."))
-    if status == "not_applicable" or not criterion.paths:
+    if status is Status.NOT_APPLICABLE or not criterion.paths:
         return text
     # "Not met: <text> (weeks of use: {0}; weeks total: {1})", filled with str.format in one call.
     labels = "; ".join(f"{p.split('.')[-1].replace('_', ' ')}: {{{i}}}" for i, p in enumerate(criterion.paths))
@@ -127,9 +116,6 @@ def _explainer(criterion: Criterion, status: str) -> str | Callable[[Facts], str
         (path,) = paths
         return lambda facts: pattern.format(show(facts.get(path)))
     return lambda facts: pattern.format(*[show(facts.get(p)) for p in paths])
-
-
-_VALUE = {"met": True, "not_met": False, "not_documented": None, "not_applicable": NA}
 
 
 def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
@@ -177,10 +163,9 @@ def _plan(rule: Rule) -> _Plan:
         return plan
     steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when,
                            c.paths[0] if len(c.paths) == 1 else tuple(c.paths),
-                           {value: (status, _explainer(c, status)) for status, value in _VALUE.items()})
+                           {status.decision_value: (status, _explainer(c, status)) for status in STATUSES})
                           for c in rule.criteria]
-    ids = [c.id for c in rule.criteria]
-    conjunctive = rule.raw.get("decision") == {"all": ids} and rule.decision_ids == ids
+    conjunctive = rule.conjunctive
     if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
         _PLANS.clear()
     plan = _PLANS[id(rule)] = _Plan(rule, steps, conjunctive)

@@ -6,13 +6,14 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from checker.core.status import STATUSES, Status
 from checker.engine.evaluate import CriterionResult, ItemResult, case_warnings
 from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet
 
-MARK = {"met": "✓", "not_met": "✗", "not_documented": "?", "not_applicable": "–"}
-WORD = {"met": "met", "not_met": "not met", "not_documented": "not documented", "not_applicable": "n/a"}
-STYLE = {"met": "green", "not_met": "red", "not_documented": "yellow", "not_applicable": "dim"}
+MARK = {Status.MET: "✓", Status.NOT_MET: "✗", Status.NOT_DOCUMENTED: "?", Status.NOT_APPLICABLE: "–"}
+WORD = {s: s.words for s in STATUSES}
+STYLE = {Status.MET: "green", Status.NOT_MET: "red", Status.NOT_DOCUMENTED: "yellow", Status.NOT_APPLICABLE: "dim"}
 VERDICT = {"upheld": "UPHELD: not medically necessary as documented",
            "overturned": "OVERTURNED: medically necessary per the MTUS criteria",
            "mtus_silent": "MTUS SILENT: the MTUS does not address this item (no prediction)",

@@ -1,7 +1,9 @@
 """Compile rule tests, decisions and explanation templates into plain Python callables.
 
 Three-valued (Kleene) logic: ``True`` (met), ``False`` (not met), ``None`` (not documented).
-Compilation happens once when rules load; evaluation never looks at YAML or strings again.
+Compilation happens once when rules load, from the typed model (:mod:`checker.rules.model`); each
+comparison is built by its operator in :mod:`checker.rules.operators`. Evaluation never looks at YAML
+or strings again.
 """
 
 from __future__ import annotations
@@ -11,22 +13,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-Facts = dict[str, Any]
-Test = Callable[[Facts], "bool | None"]
+from checker.core.status import NA, NotApplicable
+from checker.rules.model import AllOf, AnyOf, Comparison, Named, Node, Not, Ref, parse_condition, parse_decision
+from checker.rules.operators import OPERATORS, Facts, Test
 
-OPERATORS = ("is", "equals", "in", "at_least", "at_most", "between", "documented", "within_days", "contains")
-NUMERIC_OPERATORS = ("at_least", "at_most", "between")
-
-
-class NotApplicable:
-    """The decision value of a criterion that does not apply: neutral in all/any."""
-
-    def __repr__(self) -> str:
-        return "NA"
-
-
-NA = NotApplicable()
-
+__all__ = ["NA", "NotApplicable", "Facts", "Test", "compile_test", "compile_decision", "compile_template", "show",
+           "kleene_all", "kleene_any", "kleene_not", "template_paths"]
 
 def _kleene(values: Iterable[bool | None], decides: bool) -> bool | None:
     """Kleene AND (``decides=False``) or OR (``decides=True``): the deciding value wins, then unknown."""
@@ -54,35 +46,6 @@ def kleene_not(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 
-def _comparison(path: str, op: str, operand: Any) -> Test:
-    if op == "documented":
-        want = bool(operand)
-        return lambda f: (f.get(path) not in (None, [])) is want
-    if op in ("is", "equals"):
-        return lambda f: None if (v := f.get(path)) is None else v == operand
-    if op == "in":
-        allowed = frozenset(operand) if all(isinstance(x, (str, int, float, bool)) for x in operand) else operand
-        return lambda f: None if (v := f.get(path)) is None else v in allowed
-    if op == "at_least":
-        return lambda f: None if (v := f.get(path)) is None else v >= operand
-    if op == "at_most":
-        return lambda f: None if (v := f.get(path)) is None else v <= operand
-    if op == "between":
-        low, high = operand
-        return lambda f: None if (v := f.get(path)) is None else low <= v <= high
-    if op == "within_days":
-        def within(f: Facts) -> bool | None:
-            value, report = f.get(path), f.get("report_date")
-            if not isinstance(value, date) or not isinstance(report, date):
-                return None
-            return 0 <= (report - value).days <= operand
-        return within
-    if op == "contains":
-        wanted = frozenset(operand if isinstance(operand, list) else [operand])
-        return lambda f: None if (v := f.get(path)) is None else not wanted.isdisjoint(v)
-    raise ValueError(f"unknown operator {op}")
-
-
 def _combined(parts: tuple[Test, ...], decides: bool) -> Test:
     """Kleene AND (``decides=False``) or OR (``decides=True``) of tests, stopping at the deciding value.
 
@@ -100,51 +63,35 @@ def _combined(parts: tuple[Test, ...], decides: bool) -> Test:
     return test
 
 
-def compile_test(node: dict) -> Test:
-    """Compile a test mapping ({fact, op} or all/any/not) into a function of the facts."""
-    if "all" in node:
-        return _combined(tuple(compile_test(n) for n in node["all"]), False)
-    if "any" in node:
-        return _combined(tuple(compile_test(n) for n in node["any"]), True)
-    if "not" in node:
-        inner = compile_test(node["not"])
+def compile_test(node: Node | dict) -> Test:
+    """Compile a condition (the model, or its YAML mapping) into a function of the facts."""
+    if isinstance(node, dict):
+        node = parse_condition(node)
+    if isinstance(node, Comparison):
+        return OPERATORS[node.op].compile(node.fact, node.operand)
+    if isinstance(node, Named):
+        return compile_test(node.condition)
+    if isinstance(node, Not):
+        inner = compile_test(node.part)
         return lambda f: None if (v := inner(f)) is None else not v
-    (op,) = [k for k in node if k != "fact"]
-    return _comparison(node["fact"], op, node[op])
+    return _combined(tuple(compile_test(n) for n in node.parts), isinstance(node, AnyOf))
 
 
-def _leaves(node: Any, leaf: Callable[[Any], str | None], out: list[str]) -> list[str]:
-    """Collect the leaves of an all/any/not tree in order, without repeats."""
-    name = leaf(node)
-    if name is not None:
-        if name not in out:
-            out.append(name)
-        return out
-    for key in ("all", "any"):
-        for n in node.get(key, []):
-            _leaves(n, leaf, out)
-    if "not" in node:
-        _leaves(node["not"], leaf, out)
-    return out
+DecisionFn = Callable[[dict[str, Any]], Any]
 
 
-def test_paths(node: dict) -> list[str]:
-    """Every fact path a test reads, in order, without repeats."""
-    return _leaves(node, lambda n: n.get("fact"), [])
-
-Decision = Callable[[dict[str, Any]], Any]
-
-
-def compile_decision(node: Any) -> Decision:
-    """Compile a decision over criterion ids; reads a map of id -> True/False/None/NA."""
-    if isinstance(node, str):
-        return lambda values: values[node]
-    if "not" in node:
-        inner = compile_decision(node["not"])
+def compile_decision(node: Node | Any) -> DecisionFn:
+    """Compile a decision (the model, or its YAML) over criterion ids; reads a map of id -> True/False/None/NA."""
+    if not isinstance(node, (Ref, AllOf, AnyOf, Not)):
+        node = parse_decision(node)
+    if isinstance(node, Ref):
+        rid = node.id
+        return lambda values: values[rid]
+    if isinstance(node, Not):
+        inner = compile_decision(node.part)
         return lambda values: NA if (v := inner(values)) is NA else kleene_not(v)
-    is_all = "all" in node
-    stop = not is_all  # all: False decides; any: True decides
-    parts = tuple(compile_decision(n) for n in node["all" if is_all else "any"])
+    stop = isinstance(node, AnyOf)  # all: False decides; any: True decides
+    parts = tuple(compile_decision(n) for n in node.parts)
 
     def combined(values: dict[str, Any]) -> Any:
         result: Any = NA  # stays NA when no part applies
@@ -159,10 +106,6 @@ def compile_decision(node: Any) -> Decision:
         return result
     return combined
 
-
-def decision_ids(node: Any) -> list[str]:
-    """Every criterion id a decision names, in order."""
-    return _leaves(node, lambda n: n if isinstance(n, str) else None, [])
 
 _FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 

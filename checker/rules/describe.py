@@ -7,8 +7,9 @@ reviewer reads the same wording in the terminal and in the guideline book.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from checker.rules.model import AllOf, Comparison, Condition, Decision, Named, Not, Ref
+from checker.rules.operators import OPERATORS
 from checker.rules.ruleset import Rule
 
 
@@ -20,60 +21,35 @@ class Node:
     children: list[Node] = field(default_factory=list)
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, list):
-        return ", ".join(_value(x) for x in v)
-    return str(v)
+def comparison(node: Comparison) -> str:
+    """One fact comparison: ``request.weeks_of_use ≤ 3``, worded by its operator."""
+    return OPERATORS[node.op].describe(node.fact, node.operand)
 
 
-def comparison(node: dict) -> str:
-    """One fact comparison: ``request.weeks_of_use ≤ 3``."""
-    fact = node["fact"]
-    (op,) = [k for k in node if k != "fact"]
-    v = node[op]
-    if op == "is":
-        return f"{fact} is {_value(v)}"
-    if op == "equals":
-        return f"{fact} = {_value(v)}"
-    if op == "in":
-        return f"{fact} is one of: {_value(v)}"
-    if op == "at_least":
-        return f"{fact} ≥ {_value(v)}"
-    if op == "at_most":
-        return f"{fact} ≤ {_value(v)}"
-    if op == "between":
-        return f"{_value(v[0])} ≤ {fact} ≤ {_value(v[1])}"
-    if op == "documented":
-        return f"{fact} is {'documented' if v else 'not documented'}"
-    if op == "within_days":
-        return f"{fact} within {v} days before the report date"
-    if op == "contains":
-        return f"{fact} includes {'any of: ' if isinstance(v, list) and len(v) > 1 else ''}{_value(v)}"
-    return f"{fact} {op} {_value(v)}"
-
-
-def condition_tree(node: dict) -> Node:
-    """A test as a tree: comparisons are leaves, ``all``/``any``/``not`` are branches."""
-    if "fact" in node:
+def condition_tree(node: Condition) -> Node:
+    """A condition as a tree: comparisons are leaves, ``all``/``any``/``not`` are branches, a named
+    condition is a branch labelled with its name."""
+    if isinstance(node, Comparison):
         return Node(comparison(node))
-    if "not" in node:
-        inner = condition_tree(node["not"])
+    if isinstance(node, Named):
+        inner = condition_tree(node.condition)
+        return Node(f"{node.name}: {inner.label}", inner.children)
+    if isinstance(node, Not):
+        inner = condition_tree(node.part)
         return Node(f"NOT {inner.label}", inner.children) if not inner.children else Node("NOT", [inner])
-    key = "all" if "all" in node else "any"
-    return Node(f"{key.upper()} of", [condition_tree(n) for n in node[key]])
+    key = "ALL" if isinstance(node, AllOf) else "ANY"
+    return Node(f"{key} of", [condition_tree(n) for n in node.parts])
 
 
-def decision_tree(node: Any, texts: dict[str, str] | None = None) -> Node:
+def decision_tree(node: Decision, texts: dict[str, str] | None = None) -> Node:
     """A decision as a tree; criterion ids carry their text when given."""
     texts = texts or {}
-    if isinstance(node, str):
-        return Node(f"{node}: {texts[node]}" if node in texts else node)
-    if "not" in node:
-        return Node("NOT", [decision_tree(node["not"], texts)])
-    key = "all" if "all" in node else "any"
-    return Node(f"{key.upper()} of", [decision_tree(n, texts) for n in node[key]])
+    if isinstance(node, Ref):
+        return Node(f"{node.id}: {texts[node.id]}" if node.id in texts else node.id)
+    if isinstance(node, Not):
+        return Node("NOT", [decision_tree(node.part, texts)])
+    key = "ALL" if isinstance(node, AllOf) else "ANY"
+    return Node(f"{key} of", [decision_tree(n, texts) for n in node.parts])
 
 
 def inline(tree: Node) -> str:
@@ -105,11 +81,8 @@ def effective(rule: Rule) -> str:
 
 def applies_to(rule: Rule) -> str:
     """``drug class muscle_relaxant; drug carisoprodol; when: ...``."""
-    scope = rule.raw.get("applies_to", {})
-    parts = []
-    for key, word in (("drug_class", "drug class"), ("drug", "drug")):
-        if scope.get(key):
-            parts.append(f"{word} {_value(scope[key])}")
-    if scope.get("when"):
-        parts.append("when " + inline(condition_tree(scope["when"])))
+    parts = [f"{word} {', '.join(sorted(names))}" for names, word in
+             ((rule.applies_classes, "drug class"), (rule.applies_drugs, "drug")) if names]
+    if rule.when_condition is not None:
+        parts.append("when " + inline(condition_tree(rule.when_condition)))
     return "; ".join(parts)

@@ -16,10 +16,10 @@ from jsonschema.exceptions import ValidationError
 from checker.core.errors import Problem
 from checker.core.schema_errors import validator
 from checker.core.yamlpos import Positions
+from checker.rules.operators import names as operator_names
 
 _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
                "object": "a mapping (key: value)", "array": "a list", "null": "nothing"}
-_OPERATORS = "is, equals, in, at_least, at_most, between, documented, within_days, contains"
 
 Found = tuple[tuple, str, "str | None", bool]  # (path, message, hint, position at the key)
 
@@ -161,7 +161,7 @@ def _explain(error: ValidationError) -> Iterator[Found]:
         yield ((*path, ops[1]), "a test compares one fact with one operator, but this one has "
                + " and ".join(f"'{o}'" for o in ops), "split it into an `all:` of two tests", True)
     elif v == "minProperties" and isinstance(instance, dict) and "fact" in instance:
-        yield (path, f"the test of '{instance['fact']}' has no operator", f"add one of: {_OPERATORS}", False)
+        yield (path, f"the test of '{instance['fact']}' has no operator", f"add one of: {operator_names()}", False)
     elif v == "minItems":
         yield (path, f"needs at least {value} item{'s' if value != 1 else ''}", None, False)
     elif v == "maxItems":

@@ -16,8 +16,8 @@ from pathlib import Path
 from checker.core.errors import Problem
 from checker.core.schema_errors import schema_problems
 from checker.core.yamlpos import Positions
-from checker.rules.compile import decision_ids
 from checker.rules.editions import EDITIONS_FILE, Editions
+from checker.rules.model import parse_decision, refs
 from checker.rules.ruleset import (
     Library,
     RuleSet,
@@ -75,7 +75,7 @@ def check_citations(entry: _Entry, shared: dict) -> list[Problem]:
 
 def check_unused(entry: _Entry, shared: dict) -> list[Problem]:
     """Every criterion is named by the decision; otherwise it is shown but never counts."""
-    used = set(decision_ids(entry.raw.get("decision") or {}))
+    used = set(refs(parse_decision(entry.raw["decision"]))) if "decision" in entry.raw else set()
     out = []
     for i, crit in _criteria(entry, shared):
         if crit.get("id") and crit["id"] not in used:
@@ -247,6 +247,35 @@ def _names(value: str | list[str] | None) -> set[str]:
     return {value} if isinstance(value, str) else set(value)
 
 
+def check_unused_conditions(library: Library) -> list[Problem]:
+    """Every named condition is used by some test (or by another condition that is)."""
+    named = library.conditions
+    used: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("condition"), str):
+                used.add(node["condition"])
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    for src in library.sources:
+        visit({k: v for k, v in src.data.items() if k != "conditions"})
+    for name in list(used):  # conditions used by used conditions
+        stack = [name]
+        while stack:
+            node = named.get(stack.pop())
+            before = set(used)
+            visit(node[0] if node else None)
+            stack += sorted(used - before)
+    return [Problem(src.file, f"condition '{name}' is not used by any test", *(src.positions.key(("conditions", name))
+                    or (None, None)), "use it as `{condition: " + name + "}`, or remove it")
+            for name, (_, src) in named.items() if name not in used]
+
+
 def lint(library: Library) -> list[Problem]:
     """The authoring checks over every parsed rule file."""
     entries = [_Entry(raw, base, src) for src in library.sources for base, raw in rule_entries(src.data)]
@@ -259,7 +288,7 @@ def lint(library: Library) -> list[Problem]:
         out += check_edition(entry, library.ruleset.editions)
         out += check_request_comments(entry)
         out += check_example_facts(entry)
-    return out + check_overlaps(entries, library.ruleset.editions)
+    return out + check_overlaps(entries, library.ruleset.editions) + check_unused_conditions(library)
 
 
 def validate(path: str | Path | None = None) -> Validation:

@@ -24,23 +24,21 @@ from checker.core.yamlpos import Positions, load
 from checker.facts.vocabulary import suggest, vocabulary
 from checker.rules import cache
 from checker.rules.compile import (
-    NUMERIC_OPERATORS,
-    OPERATORS,
-    Decision,
+    DecisionFn,
     Facts,
     Test,
     compile_decision,
     compile_template,
     compile_test,
-    decision_ids,
     template_paths,
-    test_paths,
 )
 from checker.rules.editions import Edition, Editions, editions_file, load_editions
 from checker.rules.formulary import DrugList, formulary_files, load_drug_lists
+from checker.rules.model import AllOf, Condition, Example, Node, Ref, fact_paths, parse_condition, parse_decision, refs
+from checker.rules.operators import NEEDS_WORDS, OPERATORS, alternatives, fits
 
 RULES_DIR = rules_dir()
-STATUSES = ("met", "not_met", "not_documented", "not_applicable")
+__all__ = ["Criterion", "Rule", "RuleSet", "load_rules", "load_library", "rule_files"]
 NOT_RULE_FILES = {"drugs.yaml", "editions.yaml"}
 NOT_RULE_FOLDERS = {"examples", "formulary"}
 
@@ -59,7 +57,8 @@ class Criterion:
     document: str | None
     file: str
     line: int | None
-    raw: dict = field(repr=False, default_factory=dict)
+    test_condition: Condition = field(repr=False, default=AllOf(()))
+    when_condition: Condition | None = field(repr=False, default=None)
 
 
 @dataclass
@@ -75,21 +74,24 @@ class Rule:
     effective_from: date | None
     effective_to: date | None
     criteria: list[Criterion]
-    decision: Decision
+    decision: DecisionFn
     decision_ids: list[str]
-    examples: list[dict]
+    examples: list[Example]
     file: str
     line: int | None
-    raw: dict = field(repr=False, default_factory=dict)
+    decision_tree: Node | None = field(repr=False, default=None)  # None for a silent topic
+    when_condition: Condition | None = field(repr=False, default=None)
+    description: str | None = None
+    silent: dict[str, str] | None = None  # a topic the MTUS does not address: its reason, what reviewers use
+
+    @property
+    def conjunctive(self) -> bool:
+        """Whether the decision is ``all`` of the criteria, in their order (as most MTUS rules are)."""
+        return self.decision_tree == AllOf(tuple(Ref(c.id) for c in self.criteria))
 
     @property
     def edition(self) -> str | None:
         return self.source.get("edition")
-
-    @property
-    def silent(self) -> dict[str, str] | None:
-        """For a topic the MTUS does not address: its ``reason`` and what reviewers then use; else None."""
-        return self.raw.get("silent")
 
     def applies(self, facts: Facts) -> bool:
         """Whether the rule is for the requested item's drug or class, its guard (if any) true."""
@@ -217,9 +219,10 @@ def _date(text: str | None) -> date | None:
 class _Checker:
     """Semantic checks shared by loading and ``mtus rules validate``."""
 
-    def __init__(self, file: str, positions: Positions):
+    def __init__(self, file: str, positions: Positions, conditions: dict | None = None):
         self.file, self.positions, self.problems = file, positions, []
         self.facts = vocabulary()
+        self.conditions = conditions if conditions is not None else {}
 
     def add(self, path: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
         pos = self.positions.key(path) if key else self.positions.find(path)
@@ -232,6 +235,11 @@ class _Checker:
                 self.test(sub, (*path, key, i))
         if "not" in node:
             self.test(node["not"], (*path, "not"))
+        if "condition" in node and node["condition"] not in self.conditions:
+            near = difflib.get_close_matches(node["condition"], sorted(self.conditions), n=1, cutoff=0.6)
+            self.add((*path, "condition"), f"unknown condition '{node['condition']}'",
+                     f"did you mean '{near[0]}'?" if near else
+                     "named conditions are defined under `conditions:` in a file of shared criteria")
         if "fact" not in node:
             return
         name = node["fact"]
@@ -243,25 +251,16 @@ class _Checker:
             return
         (op,) = [k for k in node if k != "fact"] or [None]
         kind = _a(fact.type)
-        if op in NUMERIC_OPERATORS and not fact.numeric:
-            self.add((*path, op), f"operator '{op}' needs a number, but '{name}' is {kind}", key=True,
-                     hint="use 'is: true' or 'is: false'" if fact.type == "boolean" else "use 'equals' or 'in'")
-        elif op == "is" and fact.type != "boolean":
-            self.add((*path, op), f"operator 'is' needs a true/false fact, but '{name}' is {kind}",
-                     key=True, hint="use 'equals' or 'in'")
-        elif op == "within_days" and fact.type != "date":
-            self.add((*path, op), f"operator 'within_days' needs a date, but '{name}' is {kind}", key=True)
-        elif op == "contains" and fact.type != "array":
-            self.add((*path, op), f"operator 'contains' needs a list, but '{name}' is {kind}", key=True,
-                     hint="use 'equals', 'at_least', 'at_most' or 'between'" if fact.numeric else
-                     "use 'equals' or 'in'")
+        operator = OPERATORS.get(op)
+        if operator is not None and not fits(operator, fact.type, fact.numeric):
+            self.add((*path, op), f"operator '{op}' needs {NEEDS_WORDS[operator.needs]}, but '{name}' is {kind}",
+                     alternatives(operator, fact.type, fact.numeric), key=True)
         elif op in ("equals", "in") and fact.enum:
             self.values(node[op], (*path, op), name, fact.enum)
         elif op == "contains" and fact.item_enum:
             self.values(node[op], (*path, op), name, fact.item_enum)
         elif op in ("equals", "in") and fact.type in _PYTHON_TYPES:
             self.operands(node[op], (*path, op), name, fact.type)
-        assert op is None or op in OPERATORS
 
     def operands(self, operand: Any, path: tuple, name: str, fact_type: str) -> None:
         """Each value compared with a text, number or true/false fact has that type (5 never equals "5")."""
@@ -373,12 +372,53 @@ def _merge_citation(rule_source: dict, crit: dict) -> dict[str, str]:
     return cite
 
 
-def _compile_criterion(raw: dict, rule_source: dict, file: str, line: int | None) -> Criterion:
+def _compile_criterion(raw: dict, rule_source: dict, file: str, line: int | None, named: _Named) -> Criterion:
     explain = {s: compile_template(t) for s, t in (raw.get("explain") or {}).items()}
-    paths = test_paths(raw["test"]) + [p for p in test_paths(raw.get("when") or {}) if p not in test_paths(raw["test"])]
-    return Criterion(raw["id"], raw["text"], _merge_citation(rule_source, raw), compile_test(raw["test"]),
-                     compile_test(raw["when"]) if raw.get("when") else None, paths, explain, raw.get("document"),
-                     file, line, raw)
+    test = parse_condition(raw["test"], named)
+    when = parse_condition(raw["when"], named) if raw.get("when") else None
+    paths = list(dict.fromkeys(fact_paths(test) + fact_paths(when)))
+    return Criterion(raw["id"], raw["text"], _merge_citation(rule_source, raw), compile_test(test),
+                     compile_test(when) if when is not None else None, paths, explain, raw.get("document"),
+                     file, line, test, when)
+
+
+class _Named:
+    """The library's named shared conditions (``conditions:``), parsed on first use, cycles refused."""
+
+    def __init__(self) -> None:
+        self.defined: dict[str, tuple[dict, _Source]] = {}
+        self.parsed: dict[str, Node] = {}
+        self.resolving: list[str] = []
+        self.cyclic: set[str] = set()  # reported once; then read as an empty condition, not followed again
+
+    def __call__(self, name: str) -> Node:
+        if name in self.parsed:
+            return self.parsed[name]
+        if name in self.cyclic:
+            return AllOf(())
+        if name in self.resolving:
+            raise _ConditionCycle([*self.resolving[self.resolving.index(name):], name])
+        self.resolving.append(name)
+        try:
+            node = self.parsed[name] = parse_condition(self.defined[name][0], self)
+        finally:
+            self.resolving.pop()
+        return node
+
+    def uses(self, node: Any) -> list[str]:
+        """The names a test refers to directly."""
+        if not isinstance(node, dict):
+            return []
+        if "condition" in node:
+            return [node["condition"]]
+        subs = node.get("all") or node.get("any") or ([node["not"]] if "not" in node else [])
+        return [name for sub in subs for name in self.uses(sub)]
+
+
+class _ConditionCycle(Exception):
+    def __init__(self, chain: list[str]):
+        super().__init__(" -> ".join(chain))
+        self.chain = chain
 
 
 @dataclass
@@ -389,6 +429,58 @@ class Library:
     problems: list[Problem]
     sources: list[_Source]
     shared: dict[str, tuple[dict, _Source, tuple]]
+    conditions: dict[str, tuple[dict, _Source]] = field(default_factory=dict)
+
+
+def _collect_shared(sources: list[_Source], named: _Named) -> tuple[dict, list[Problem]]:
+    """Shared criteria and named conditions of every collection file; duplicates are problems."""
+    shared: dict[str, tuple[dict, _Source, tuple]] = {}
+    problems: list[Problem] = []
+    for src in sources:
+        if "id" in src.data:
+            continue
+        check = _Checker(src.file, src.positions)
+        for i, crit in enumerate(src.data.get("criteria", [])):
+            if "id" not in crit:
+                continue
+            if crit["id"] in shared:  # the first definition stays the one `use:` means
+                _, first, first_path = shared[crit["id"]]
+                check.add(("criteria", i, "id"), f"duplicate shared criterion id '{crit['id']}'",
+                          f"first defined at {_at(first, (*first_path, 'id'), src)}")
+                continue
+            shared[crit["id"]] = (crit, src, ("criteria", i))
+        for name, node in (src.data.get("conditions") or {}).items():
+            if name in named.defined:
+                first = named.defined[name][1]
+                check.add(("conditions", name), f"duplicate condition '{name}'",
+                          f"first defined at {_at(first, ('conditions', name), src, key=True)}", key=True)
+                continue
+            named.defined[name] = (node, src)
+        problems.extend(check.problems)
+    return shared, problems
+
+
+def _at(first: _Source, path: tuple, src: _Source, key: bool = False) -> str:
+    """``line 12`` in the same file, else ``FILE:12``: where something was first defined."""
+    line = ((first.positions.key(path) if key else first.positions.find(path)) or ("?",))[0]
+    return f"line {line}" if first is src else f"{first.file}:{line}"
+
+
+def _check_conditions(named: _Named) -> list[Problem]:
+    """Each named condition's test is sound and no condition uses itself, directly or through others."""
+    problems = []
+    for name, (node, src) in named.defined.items():
+        check = _Checker(src.file, src.positions, named.defined)
+        check.test(node, ("conditions", name))
+        if not check.problems:
+            try:
+                named(name)
+            except _ConditionCycle as cycle:
+                check.add(("conditions", name), f"condition '{name}' uses itself: {cycle}",
+                          "a condition may use others, but never one that leads back to it", key=True)
+                named.cyclic.add(name)
+        problems.extend(check.problems)
+    return problems
 
 
 def load_library(path: str | Path | None = None) -> Library:
@@ -397,26 +489,13 @@ def load_library(path: str | Path | None = None) -> Library:
     sources, problems = _read(files)
     editions, edition_problems = load_editions(path)
     problems.extend(edition_problems)
-    shared: dict[str, tuple[dict, _Source, tuple]] = {}
-    for src in sources:
-        if "id" not in src.data:
-            check = _Checker(src.file, src.positions)
-            for i, crit in enumerate(src.data.get("criteria", [])):
-                if "id" not in crit:
-                    continue
-                if crit["id"] in shared:  # the first definition stays the one `use:` means
-                    _, first, first_path = shared[crit["id"]]
-                    line = (first.positions.find((*first_path, "id")) or ("?",))[0]
-                    at = f"line {line}" if first is src else f"{first.file}:{line}"
-                    check.add(("criteria", i, "id"), f"duplicate shared criterion id '{crit['id']}'",
-                              f"first defined at {at}")
-                    continue
-                shared[crit["id"]] = (crit, src, ("criteria", i))
-            problems.extend(check.problems)
+    named = _Named()
+    shared, found = _collect_shared(sources, named)
+    problems += found + _check_conditions(named)
     rules: list[Rule] = []
     seen_ids: dict[str, tuple[str, int | str]] = {}
     for src in sources:
-        check = _Checker(src.file, src.positions)
+        check = _Checker(src.file, src.positions, named.defined)
         for crit, csrc, cpath in shared.values():
             if csrc is src and "test" in crit:
                 check.test(crit["test"], (*cpath, "test"))
@@ -427,7 +506,7 @@ def load_library(path: str | Path | None = None) -> Library:
                 check.add((*base, "id"), f"duplicate rule id '{raw['id']}'", f"first defined at {at}")
             else:
                 seen_ids[raw["id"]] = (src.file, (src.positions.find((*base, "id")) or ("?",))[0])
-            rule = _compile_rule(raw, base, src, shared, check, editions)
+            rule = _compile_rule(raw, base, src, shared, check, named, editions)
             if rule is not None:
                 rules.append(rule)
         problems.extend(check.problems)
@@ -446,7 +525,7 @@ def load_library(path: str | Path | None = None) -> Library:
     drug_lists, list_problems = load_drug_lists(lists)
     problems.extend(list_problems)
     ruleset = RuleSet(rules, __version__, digest.hexdigest()[:12], [str(f) for f in files], editions, drug_lists)
-    return Library(ruleset, problems, sources, shared)
+    return Library(ruleset, problems, sources, shared, named.defined)
 
 
 def rule_entries(data: dict) -> list[tuple[tuple, dict]]:
@@ -478,7 +557,7 @@ def effective_window(raw: dict, editions: Editions) -> tuple[date | None, date |
 
 
 def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Checker,
-                  editions: Editions) -> Rule | None:
+                  named: _Named, editions: Editions) -> Rule | None:
     before = len(check.problems)
     criteria: list[Criterion] = []
     ids: set[str] = set()
@@ -493,6 +572,7 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                       f"did you mean '{hint}'?" if hint else "shared criteria live in a file with only `criteria:`")
             continue
         crit = merged
+        checked = len(check.problems)
         if crit["id"] in ids:
             check.add((*cpath, "id"), f"duplicate criterion id '{crit['id']}' in rule '{raw['id']}'")
         ids.add(crit["id"])
@@ -501,8 +581,10 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
             check.test(crit["when"], (*cpath, "when"))
         for status, text in (crit.get("explain") or {}).items():
             check.template(text, (*cpath, "explain", status))
+        if len(check.problems) > checked:
+            continue
         line = (src.positions.find(cpath) or (None,))[0]
-        criteria.append(_compile_criterion(crit, raw["source"], src.file, line))
+        criteria.append(_compile_criterion(crit, raw["source"], src.file, line, named))
     if not unknown_use:  # an unknown `use:` already explains the missing id: no cascade
         for name, where in _decision_refs(raw.get("decision") or {}, (*base, "decision")):
             if name not in ids:
@@ -513,13 +595,18 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
         check.test(raw["applies_to"]["when"], (*base, "applies_to", "when"))
     if len(check.problems) > before:
         return None
-    return Rule(raw["id"], raw["title"], raw["source"], _as_set(raw["applies_to"].get("drug_class")),
-                _as_set(raw["applies_to"].get("drug")),
-                compile_test(raw["applies_to"]["when"]) if raw["applies_to"].get("when") else None,
+    applies = raw["applies_to"]
+    when = parse_condition(applies["when"], named) if applies.get("when") else None
+    decision = parse_decision(raw["decision"]) if "decision" in raw else None
+    examples = [Example.from_data(x, (src.positions.find((*base, "examples", i)) or (None,))[0])
+                for i, x in enumerate(raw.get("examples") or [])]
+    return Rule(raw["id"], raw["title"], raw["source"], _as_set(applies.get("drug_class")),
+                _as_set(applies.get("drug")), compile_test(when) if when is not None else None,
                 *effective_window(raw, editions), criteria,
-                compile_decision(raw["decision"]) if "decision" in raw else _no_decision,
-                decision_ids(raw.get("decision") or {}), raw.get("examples") or [],
-                src.file, (src.positions.find(base) or (None,))[0], raw)
+                compile_decision(decision) if decision is not None else _no_decision,
+                refs(decision) if decision is not None else [], examples,
+                src.file, (src.positions.find(base) or (None,))[0], decision, when, raw.get("description"),
+                raw.get("silent"))
 
 
 def _no_decision(values: dict) -> None:
