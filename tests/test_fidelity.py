@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import LETTERS_DIR, OUTCOMES_TSV, ROOT, SEEDS_DIR
 
 from checker.audit.fidelity import (
     ReviewerReason,
@@ -18,7 +19,6 @@ from checker.audit.fidelity import (
 )
 from checker.ingest.text import letter_text
 from checker.rules.ruleset import load_rules
-from tests.conftest import LETTERS_DIR, OUTCOMES_TSV, ROOT, SEEDS_DIR
 
 REASONS_TSV = ROOT / "tests" / "fixtures" / "reviewer_reasons.tsv"
 
