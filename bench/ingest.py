@@ -22,7 +22,14 @@ sys.path.insert(0, str(ROOT))
 
 from checker.ingest.case import letter_to_case_data  # noqa: E402
 from checker.ingest.context import Assertion, assess  # noqa: E402
-from checker.ingest.evaluate import load_labels, score, totals  # noqa: E402
+from checker.ingest.evaluate import (  # noqa: E402
+    SentenceKinds,
+    load_assertion_rows,
+    load_labels,
+    score,
+    score_assertions,
+    totals,
+)
 from checker.ingest.letter import parse_letter  # noqa: E402
 from checker.ingest.text import letter_text  # noqa: E402
 
@@ -95,13 +102,33 @@ def bench_quality(assessor, name: str) -> None:
         print(f"  {fact:48s} P={p} R={r}  tp={c.tp:3d} fp={c.fp:2d} fn={c.fn:2d}")
 
 
+def _letter_file(name: str) -> Path:
+    return ROOT / "cases" / "letters" / "pdf" / f"{name}.pdf" if name.startswith("CM") else \
+        ROOT / "cases" / "seeds" / "text" / f"{name}.txt"
+
+
+def bench_assertions(assessor, name: str) -> None:
+    """Per category (negation, coordination, qualifier, hedge, affirmed, guideline), the labelled real
+    sentences of ``tests/fixtures/assertion_sentences.tsv`` classed right."""
+    rows = load_assertion_rows(ROOT / "tests" / "fixtures" / "assertion_sentences.tsv")
+    counts = score_assertions(rows, assessor, SentenceKinds(_letter_file))
+    print(f"\n{name}: labelled sentences classed right")
+    for category, c in counts.items():
+        print(f"  {category:14s} {c.tp:3d} of {c.tp + c.fn:3d}")
+        for error in c.errors:
+            print(f"      {error}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-medspacy", action="store_true")
+    parser.add_argument("--no-speed", action="store_true", help="skip the letters/s measurement")
     args = parser.parse_args()
-    bench_speed(letters(), args.repeat)
+    if not args.no_speed:
+        bench_speed(letters(), args.repeat)
     bench_quality(assess, "scoped cues (checker.ingest.context)")
+    bench_assertions(assess, "scoped cues (checker.ingest.context)")
     if not args.no_medspacy:
         try:
             engine = MedspacyAssessor()
@@ -109,6 +136,7 @@ def main() -> None:
             print("\nmedspacy not installed: ConText comparison skipped")
             return
         bench_quality(engine, "medspaCy ConText (default rules)")
+        bench_assertions(engine, "medspaCy ConText (default rules)")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from checker.ingest.case import letter_to_case_data
 from checker.ingest.context import assess
-from checker.ingest.evaluate import load_labels, score, totals
+from checker.ingest.evaluate import SentenceKinds, load_assertion_rows, load_labels, score, score_assertions, totals
 from checker.ingest.facts import extract_findings
 from checker.ingest.letter import parse_letter, read_letter
 from checker.ingest.sentences import split_sentences
@@ -209,3 +209,41 @@ def test_fuzz_fact_extractor_never_crashes(noise):
 def test_fuzz_assess_never_crashes(sentence, start, end):
     assess(sentence, start, end)
     split_sentences(sentence)
+
+
+ASSERTIONS = ROOT / "tests" / "fixtures" / "assertion_sentences.tsv"
+#: Share of the labelled real sentences classed right, per category (floors at the level reached).
+ASSERTION_FLOORS = {"negation": 1.0, "coordination": 1.0, "qualifier": 1.0, "hedge": 0.92, "affirmed": 1.0,
+                    "guideline": 1.0}
+
+
+def _letter_file(name: str) -> Path:
+    return ROOT / ("cases/letters/pdf" if name.startswith("CM") else "cases/seeds/text") / \
+        (f"{name}.pdf" if name.startswith("CM") else f"{name}.txt")
+
+
+def test_assertion_sentences_are_real_and_every_category_is_represented():
+    rows = load_assertion_rows(ASSERTIONS)
+    assert {r["category"] for r in rows} == set(ASSERTION_FLOORS)
+    assert all(sum(r["category"] == c for r in rows) >= 1 for c in ASSERTION_FLOORS)
+    texts: dict[str, str] = {}
+    for row in rows:
+        if row["letter"] not in texts:
+            texts[row["letter"]] = " ".join(read_letter(_letter_file(row["letter"])).text.split())
+        assert " ".join(row["sentence"].split()) in texts[row["letter"]], row
+        assert row["category"] == "guideline" or row["target"] in row["sentence"], row
+
+
+@pytest.mark.parametrize("category", sorted(ASSERTION_FLOORS))
+def test_assertion_floors_on_real_sentences(category):
+    rows = [r for r in load_assertion_rows(ASSERTIONS) if r["category"] == category]
+    counts = score_assertions(rows, assess, SentenceKinds(_letter_file))[category]
+    assert counts.tp / (counts.tp + counts.fn) >= ASSERTION_FLOORS[category], counts.errors
+
+
+def test_a_hedge_is_neither_a_first_prescription_nor_a_continuation():
+    text = LETTER.split("Flexeril 10mg #60")[0].replace(
+        "The patient has been taking Norco since at least 03/01/2016.",
+        "It is unclear if this is a first-time request or ongoing treatment.")
+    request = letter_to_case_data(parse_letter(text))["requests"][0]
+    assert request.get("trial") is None and request.get("continuing") is None, request

@@ -60,13 +60,23 @@ _POST_NEG = _words(
     r"seen|completed|obtained|indicated|recorded|addressed|specified|discussed|established|stated|quantified|"
     r"objectively\s+documented|clearly\s+documented)",
     r"(?:is|are|was|were)\s+negative", r"(?:is|are|was|were)\s+absent", r"not\s+(?:documented|provided|noted)",
-    r"(?:is|are|was|were)\s+(?:lacking|missing|unclear|not\s+clear)", r"(?:is|are|was|were)\s+unremarkable",
+    r"(?:is|are|was|were)\s+(?:lacking|missing)", r"(?:is|are|was|were)\s+unremarkable",
 )
 _UNCERTAIN = _words(
     r"possible", r"possibly", r"probable", r"probably", r"may", r"might", r"suspected", r"suspect(?:s)?",
     r"questionable", r"question\s+of", r"rule\s+out", r"r/o", r"unclear\s+(?:if|whether)", r"unknown",
     r"cannot\s+be\s+(?:determined|excluded)", r"unable\s+to\s+determine", r"appears?\s+to", r"seems?\s+to",
 )
+#: What the reviewer cannot tell from the records is neither present nor absent: "it is unclear if this is a
+#: first-time request", "Current work status is unclear", "it is not known when the medication was first
+#: initiated". These outrank the negation words they contain ("not").
+_HEDGE = _words(
+    r"(?:it\s+is\s+|it\s+was\s+)?(?:(?:also\s+)?unclear|not\s+(?:entirely\s+)?clear|not\s+known|unknown|uncertain)"
+    r"(?:\s+(?:if|whether|as\s+to|of|when|how|what|why|exactly))*",
+    r"likely",
+)
+_POST_HEDGE = _words(
+    r"(?:is|are|was|were)\s+(?:(?:also\s+)?unclear|not\s+(?:entirely\s+)?clear|not\s+known|unknown|uncertain|likely)")
 _HYPOTHETICAL = _words(
     r"if", r"should", r"would", r"could", r"recommended\s+(?:to|that)", r"will", r"plan(?:s|ned)?\s+(?:to|for)",
     r"consider(?:ed|ing)?", r"pending", r"in\s+case\s+of",
@@ -161,6 +171,9 @@ def assess(sentence: str, start: int, end: int, *, window: int = PRE_WINDOW) -> 
     # the mention itself must not cue itself ("no urine drug screen" mention starts after "no")
     lo = max(_scope_start(masked, start), start - window)
     hi = min(_scope_end(masked, end), end + POST_WINDOW)
+    hedge = _pre(_HEDGE, masked, lo, start) or _first(_POST_HEDGE, masked, end, hi)
+    if hedge:
+        return Assertion(uncertain=True, cue=hedge.strip())
     cue = _pre(_PRE_NEG, masked, lo, start)
     if cue is None:
         m = _POST_NEG.search(masked, end, hi)

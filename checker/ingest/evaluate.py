@@ -7,6 +7,7 @@ List facts (diagnosis categories, medications) are scored element by element.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,12 @@ from typing import Any
 
 import yaml
 
+from checker.ingest.letter import read_letter
+from checker.ingest.sentences import letter_sentences
+
 __all__ = ["SCORED_CASE_FACTS", "SCORED_REQUEST_FACTS", "NOTE_CASE_FACTS", "NOTE_REQUEST_FACTS", "Counts",
-           "load_labels", "facts_of", "score", "score_notes"]
+           "load_labels", "facts_of", "score", "score_notes", "assertion_class", "score_assertions",
+           "load_assertion_rows", "SentenceKinds"]
 
 SCORED_CASE_FACTS: tuple[str, ...] = (
     "patient.age", "patient.sex", "injury.date", "report_date", "ur_date", "work_status",
@@ -175,3 +180,59 @@ def score_notes(folder: str | Path) -> dict[str, Counts]:
         path = Path(folder) / name
         pairs.append((name, label, note_to_case(read_note(path), str(path))))
     return score(pairs, NOTE_CASE_FACTS, NOTE_REQUEST_FACTS)
+
+
+def assertion_class(assertion: Any) -> str:
+    """``negated``, ``uncertain`` (uncertain or hypothetical: neither present nor absent) or ``affirmed``."""
+    if assertion.negated:
+        return "negated"
+    return "uncertain" if assertion.uncertain or assertion.hypothetical else "affirmed"
+
+
+def score_assertions(rows: Iterable[dict[str, str]], assessor: Any,
+                     sentence_kind: Any = None) -> dict[str, Counts]:
+    """Per category, how many labelled mentions the assessor classes right (``tp``) or wrong (``fn``, with the
+    miss listed). Rows of category ``guideline`` hold no target: ``sentence_kind(row)`` says whether facts are
+    read from the sentence (``factual``) or not (``general``)."""
+    counts: dict[str, Counts] = {}
+    for row in rows:
+        c = counts.setdefault(row["category"], Counts())
+        if row["category"] == "guideline":
+            if sentence_kind is None:
+                continue
+            got = sentence_kind(row)
+        else:
+            start = row["sentence"].index(row["target"])
+            got = assertion_class(assessor(row["sentence"], start, start + len(row["target"])))
+        if got == row["expected"]:
+            c.tp += 1
+        else:
+            c.fn += 1
+            c.errors.append(f"{row['letter']}: {row['target'] or row['sentence'][:60]!r} labelled {row['expected']} "
+                            f"got {got}")
+    return counts
+
+
+def load_assertion_rows(path: str | Path) -> list[dict[str, str]]:
+    """The hand-labelled sentences: category, letter, expected, target, sentence."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+class SentenceKinds:
+    """Whether facts are read from a labelled sentence of a letter (``factual``) or not (``general``);
+    ``letter_path`` maps a row's letter (case number or seed stem) to its file."""
+
+    def __init__(self, letter_path: Any):
+        self.letter_path = letter_path
+        self._sentences: dict[str, list[Any]] = {}
+
+    def __call__(self, row: dict[str, str]) -> str:
+        if row["letter"] not in self._sentences:
+            self._sentences[row["letter"]] = letter_sentences(read_letter(self.letter_path(row["letter"])))
+        head = " ".join(row["sentence"].split())[:60]
+        hits = [s for s in self._sentences[row["letter"]]
+                if s.clause is None and " ".join(s.text.split()).startswith(head)]
+        if not hits:
+            return "not found"
+        return "factual" if hits[0].factual else "general"

@@ -485,13 +485,14 @@ def _request_facts(s: Sentence, targets: list[int], assessor: Assessor) -> list[
         add("request.start_date_known", False, _START_UNKNOWN.search(text).group(0))
         add("request.continuing", True)
     m = _NEW.search(text)
-    if m and not assessor(text, m.start(), m.end()).negated:
+    a = assessor(text, m.start(), m.end()) if m else None
+    if m and a and not (a.negated or a.uncertain):  # "it is unclear if this is a first-time request" is no trial
         add("request.trial", True, m.group(0))
         add("request.continuing", False, m.group(0))
     m = _CONTINUING.search(text)
     if m and not first:
         a = assessor(text, m.start(), m.end())
-        if not a.negated and not re.search(r"not\s+provided|unknown|not\s+documented", text, re.I):
+        if not (a.negated or a.uncertain) and not re.search(r"not\s+provided|unknown|not\s+documented", text, re.I):
             add("request.continuing", True, m.group(0))
     m = _LONG_TERM.search(text)
     if m:
