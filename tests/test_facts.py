@@ -62,3 +62,13 @@ def test_a_requested_drug_on_the_medication_list_is_continuing():
     assert facts_for(case, "Pantoprazole 40mg #60")["request.continuing"] is True
     assert "request.continuing" not in facts_for({"report_date": "2016-11-04"}, "Pantoprazole 40mg #60")
     assert facts_for(case, "Pantoprazole 40mg #60", continuing=False)["request.continuing"] is False
+
+
+def test_an_nsaid_on_the_list_was_tried_and_diagnoses_document_conditions():
+    f = case_facts({"medications": [{"name": "Motrin", "drug": "ibuprofen"}],
+                    "diagnoses": [{"text": "major depressive disorder", "categories": ["depression"]},
+                                  {"text": "spasticity after spinal cord injury", "categories": ["spasticity"]}],
+                    "clinical": {"anxiety": False}})
+    assert f["prior_treatment.nsaid_tried"] is True
+    assert f["clinical.depression"] is True and f["clinical.spasticity"] is True
+    assert f["clinical.anxiety"] is False and "clinical.insomnia" not in f

@@ -58,8 +58,8 @@ def _systemic(medication: dict) -> ParsedRequest:
 
 
 def medication_facts(medications: list[dict]) -> Facts:
-    """Facts the medication list documents by itself: an oral NSAID taken (aspirin is its own risk factor),
-    several oral NSAIDs at once, and aspirin, a corticosteroid or an anticoagulant taken concurrently."""
+    """Facts the medication list documents by itself: an oral NSAID taken (aspirin is its own risk factor), so an
+    NSAID tried, several oral NSAIDs at once, and aspirin, a corticosteroid or an anticoagulant taken concurrently."""
     out: Facts = {}
     nsaids = set()
     for medication in medications:
@@ -73,9 +73,15 @@ def medication_facts(medications: list[dict]) -> Facts:
             nsaids.add(drug)
     if nsaids:
         out["nsaid.current_use"] = True
+        out["prior_treatment.nsaid_tried"] = True
     if len(nsaids) > 1:
         out["gi_risk.high_dose_multiple_nsaid"] = True
     return out
+
+
+#: Conditions a diagnosis documents as well as the clinical findings do (rules may read either).
+_CATEGORY_CONDITIONS = {"depression": "clinical.depression", "anxiety": "clinical.anxiety",
+                        "insomnia": "clinical.insomnia", "spasticity": "clinical.spasticity"}
 
 
 def case_facts(case: dict) -> Facts:
@@ -92,6 +98,9 @@ def case_facts(case: dict) -> Facts:
     categories = [c for d in case.get("diagnoses") or [] for c in d.get("categories") or []]
     if case.get("diagnoses"):
         facts["diagnosis_categories"] = categories
+    for category in categories:
+        if category in _CATEGORY_CONDITIONS:
+            facts.setdefault(_CATEGORY_CONDITIONS[category], True)
     with_med, without = facts.get("pain.with_medication"), facts.get("pain.without_medication")
     if with_med is not None and without:
         facts["pain.relief_with_medication_percent"] = round(100 * (without - with_med) / without, 1)
