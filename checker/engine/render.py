@@ -274,6 +274,8 @@ td,th{border-top:1px solid #eee;padding:.3em;vertical-align:top;text-align:left}
 .cite{color:#555;font-size:.9em}.meta{color:#666}.ev{font-style:italic;color:#444;margin-top:.2em}
 details.facts{margin:.5em 0}@media print{body{margin:0}details.facts{display:block}}
 .warning{border:2px solid #f9a825;background:#fff8e1;border-radius:6px;padding:.4em 1em;margin:1em 0}"""
+REPORT_CSS = _CSS  # the report's style, shared by the web check's pages
+
 
 
 def to_html(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evidences = None) -> str:
