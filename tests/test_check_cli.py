@@ -175,8 +175,8 @@ def test_an_item_the_mtus_is_silent_on_says_so_in_every_format():
     jsonschema.validate(doc, json.loads((ROOT / "schemas" / "result.schema.json").read_text()))
     [item] = doc["cases"][0]["items"]
     assert (item["predicted"], item["coverage"], item["rule"]) == (None, "mtus_silent",
-                                                                   "mtus.silent.erectile-dysfunction-drugs")
-    assert item["silent"]["citation"]["pages"] == "110" and "UpToDate" in item["silent"]["reviewers_use"]
+                                                                   "mtus.silent.erectile-dysfunction-drugs-2016")
+    assert item["silent"]["citation"]["edition"] == "2016" and "UpToDate" in item["silent"]["reviewers_use"]
     for fmt in ("text", "markdown", "html"):
         out = run_mtus("check", case, "--format", fmt).stdout
         assert "MTUS SILENT" in out and "Looked for in: MTUS Chronic Pain" in out, fmt
