@@ -34,7 +34,7 @@ ROUTES: tuple[str, ...] = ("oral", "topical", "transdermal", "injection", "subli
 
 _INGREDIENT_KEYS = {"class", "topical_class", "route", "mme_factor", "mme_table", "mme_per_mcg_h",
                     "sedating", "partner", "aliases"}
-_PRODUCT_KEYS = {"ingredients", "strength_order", "class", "route", "form", "release", "aliases"}
+_PRODUCT_KEYS = {"ingredients", "strength_order", "class", "route", "form", "release", "kit", "aliases"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,7 @@ class DrugEntry:
     route: str | None = None
     form: str | None = None
     extended_release: bool = False
+    kit: bool = False                        # a compounding kit sold under a brand (Tabradol, Synapryn...)
 
     @property
     def principal(self) -> str:
@@ -369,8 +370,10 @@ def _build(data: Any, path: str, positions: yamlpos.Positions | None) -> tuple[D
             probs.add((*where, "release"), "'release' must be 'extended' when given")
         if bad:
             continue
+        if "kit" in spec and not isinstance(spec["kit"], bool):
+            probs.add((*where, "kit"), "'kit' must be true or false")
         entry = DrugEntry(str(pname), "product", tuple(ings), tuple(order), cls, route, spec.get("form"),
-                          release == "extended")
+                          release == "extended", spec.get("kit") is True)
         add_name(str(pname), entry, where, key=True)
         for i, alias in enumerate(spec.get("aliases") or []):
             add_name(alias, entry, (*where, "aliases", i))

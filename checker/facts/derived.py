@@ -154,8 +154,7 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
         else:
             out.pop("request.drug_class", None)
     out["request.has_quantity"] = parsed.quantity is not None or parsed.days_supply is not None
-    out["request.compounded"] = parsed.drug_class == "compounded_topical" or len(parsed.ingredients) > 1 and \
-        parsed.route == "topical"
+    out["request.compounded"] = parsed.compounded or parsed.drug_class == "compounded_topical"
     first = out.get("request.first_noted")
     if first is None and drug:
         noted = [_date(m.get("first_noted")) for m in medications if m.get("drug") == drug]

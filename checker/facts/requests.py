@@ -98,7 +98,8 @@ _SITE_RE = _Lazy(
     r"joint|bursa|L\d|C\d|S1|SI)\b",
     re.IGNORECASE,
 )
-_COMPOUND_RE = _Lazy(r"\bcompound(?:ed)?\b|\bcream\s+base\b", re.IGNORECASE)
+_COMPOUND_RE = _Lazy(r"\bcompound(?:ed|ing)?\b|\bcream\s+base\b", re.IGNORECASE)
+_KIT_RE = _Lazy(r"\bkits?\b", re.IGNORECASE)
 _ER_RE = _Lazy(r"\b(?:ER|XR|CR|SR|XL|LA|extended[\s-]+release|controlled[\s-]+release)\b")
 _PARTIAL_RE = _Lazy(r"\boriginal\s+request\s*,", re.IGNORECASE)
 # Units that hold many doses: "#1 box" of patches, "1 tube" of gel is a package count, not a dose count.
@@ -147,6 +148,9 @@ class ParsedRequest:
     # the drug was identified through one ("Norcoo" read as Norco), else they are only suggestions
     did_you_mean: tuple[tuple[str, str], ...] = ()
     read_as_near_miss: bool = False
+    # a compounded product: a compounding kit ("Tabradol", "... oral suspension kit"), the words "compound(ed)"
+    # or "cream base", or a topical of two or more active ingredients named together
+    compounded: bool = False
 
     def days_covered(self) -> int | None:
         """Days the request covers: days_supply, else quantity / units_per_day when both are known.
@@ -545,9 +549,13 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
     actives = [i for i in ingredients if not _is_partner(cat, i)]
     distinct_named = {m.entry.key for m in matches}
     drug_class: str | None
+    compounded_topical = route == "topical" and (bool(_COMPOUND_RE.search(body))
+                                                 or (len(actives) >= 2 and len(distinct_named) >= 2))
+    compounded = compounded_topical or bool(_COMPOUND_RE.search(body)) or bool(_KIT_RE.search(body)) \
+        or any(m.entry.kit for m in matches)
     if product is not None and product.drug_class and product is first.entry:
         drug_class = product.drug_class
-    elif route == "topical" and (_COMPOUND_RE.search(body) or (len(actives) >= 2 and len(distinct_named) >= 2)):
+    elif compounded_topical:
         drug_class = "compounded_topical"
     elif product is not None and product.drug_class:
         drug_class = product.drug_class
@@ -608,6 +616,7 @@ def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedReques
         unknown_drug=False, strengths_pct=strengths_pct,
         extended_release=any(m.entry.extended_release for m in matches) or bool(_ER_RE.search(body)),
         package_unit=package_unit, did_you_mean=tuple(did_you_mean), read_as_near_miss=bool(read),
+        compounded=compounded,
     )
 
 

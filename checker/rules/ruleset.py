@@ -616,12 +616,18 @@ def _no_decision(values: dict) -> None:
 
 def merged_criterion(crit: dict, shared: dict) -> dict | None:
     """A rule's criterion as written, or the shared one it reuses with ``use:`` with its own fields over it
-    (None for an unknown ``use:``)."""
+    (None for an unknown ``use:``); a ``cite`` given where it is used replaces the shared ``source`` too."""
     if "use" not in crit:
         return crit
     if crit["use"] not in shared:
         return None
-    return {**shared[crit["use"]][0], **{k: v for k, v in crit.items() if k != "use"}}
+    merged = {**shared[crit["use"]][0], **{k: v for k, v in crit.items() if k != "use"}}
+    if "cite" in crit and "source" not in crit:
+        # the rule cites its own words for the criterion: they are from the rule's guideline and edition, not
+        # from the shared definition's (a 2016 rule must not print "(2009)", nor a guideline section the
+        # regulation's name)
+        merged.pop("source", None)
+    return merged
 
 
 def _decision_refs(node: Any, path: tuple) -> list[tuple[str, tuple]]:
