@@ -23,6 +23,9 @@ def test_every_rule_has_a_passing_and_a_failing_example():
             assert rule.examples, f"{rule.id} needs an example of a request the MTUS is silent on"
             continue
         outcomes = {ex.predicted for ex in rule.examples}
+        if rule.recommendation == "not_recommended":
+            assert outcomes == {"upheld"}, f"{rule.id}: a treatment the MTUS does not recommend is never overturned"
+            continue
         assert {"upheld", "overturned"} <= outcomes, f"{rule.id} needs examples predicting both outcomes"
 
 

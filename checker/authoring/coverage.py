@@ -122,7 +122,11 @@ class ExampleReport:
 
 
 def _rule_coverage(rule: Rule, results: list[ExampleResult]) -> list[CriterionCoverage]:
-    rows = [CriterionCoverage(rule.id, c.id, reachable(c.test_condition, c.when_condition)) for c in rule.criteria]
+    # a treatment the MTUS does not recommend where the rule applies is never met (its guard excludes it)
+    never = {Status.MET} if rule.recommendation == "not_recommended" else set()
+    rows = [CriterionCoverage(rule.id, c.id,
+                              [s for s in reachable(c.test_condition, c.when_condition) if s not in never])
+            for c in rule.criteria]
     by_id = {row.criterion: row for row in rows}
     for example, result in zip(rule.examples, results, strict=True):
         if not result.passed:

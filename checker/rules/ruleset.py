@@ -83,6 +83,8 @@ class Rule:
     when_condition: Condition | None = field(repr=False, default=None)
     description: str | None = None
     silent: dict[str, str] | None = None  # a topic the MTUS does not address: its reason, what reviewers use
+    # "not_recommended": the MTUS does not recommend the treatment wherever the rule applies (upheld only)
+    recommendation: str | None = None
 
     @property
     def conjunctive(self) -> bool:
@@ -606,7 +608,7 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                 compile_decision(decision) if decision is not None else _no_decision,
                 refs(decision) if decision is not None else [], examples,
                 src.file, (src.positions.find(base) or (None,))[0], decision, when, raw.get("description"),
-                raw.get("silent"))
+                raw.get("silent"), raw.get("recommendation"))
 
 
 def _no_decision(values: dict) -> None:
