@@ -24,7 +24,7 @@ REASONS_TSV = ROOT / "tests" / "fixtures" / "reviewer_reasons.tsv"
 
 #: Floors at the level reached (drug items); a regression fails.  Raise them as the figures improve.
 FLOORS = {
-    "tuning": {"coverage": 1.0, "agreement": 0.94, "kappa": 0.0, "false_overturns": 1, "right_reason": 0.82},
+    "tuning": {"coverage": 1.0, "agreement": 0.94, "kappa": 0.0, "false_overturns": 1, "right_reason": 0.88},
     "check": {"coverage": 1.0, "agreement": 0.85, "kappa": 0.0, "false_overturns": 0, "right_reason": 0.94},
     "seeds": {"coverage": 1.0, "agreement": 1.0, "kappa": 1.0, "false_overturns": 0, "right_reason": 1.0},
 }

@@ -247,3 +247,10 @@ def test_a_hedge_is_neither_a_first_prescription_nor_a_continuation():
         "It is unclear if this is a first-time request or ongoing treatment.")
     request = letter_to_case_data(parse_letter(text))["requests"][0]
     assert request.get("trial") is None and request.get("continuing") is None, request
+
+
+def test_records_without_previous_use_make_the_drug_new():
+    text = LETTER.split("Flexeril 10mg #60")[0].replace(
+        "The patient has been taking Norco since at least 03/01/2016.",
+        "The medical records do not document previous use of Norco.")
+    assert letter_to_case_data(parse_letter(text))["requests"][0]["continuing"] is False

@@ -339,6 +339,8 @@ _CONTINUING = re.compile(
     r"\bprescribed\s+\w+\s+since\b|\bhas\s+been\s+(?:\w+\s+)?on\s+this\s+medication",
     re.I,
 )
+# earlier use of the drug itself ("previous use of Tramadol"): when the records do not show it, the drug is new
+_PRIOR_USE = re.compile(r"\b(?:prior|previous|past)\s+(?:use|usage)\b", re.I)
 _NEW = re.compile(
     r"\binitiat(?:e|ed|ing|ion)\b|\bnew\s+(?:prescription|medication|trial)\b|\btrial\s+(?:of|with)\b|\bfirst[\s-]+time\b|"
     r"\bnot\s+(?:previously|currently)\s+(?:taking|on|using|prescribed)\b|\bstart(?:ing)?\s+(?:a\s+)?(?:trial|"
@@ -488,6 +490,9 @@ def _request_facts(s: Sentence, targets: list[int], assessor: Assessor) -> list[
     a = assessor(text, m.start(), m.end()) if m else None
     if m and a and not (a.negated or a.uncertain):  # "it is unclear if this is a first-time request" is no trial
         add("request.trial", True, m.group(0))
+        add("request.continuing", False, m.group(0))
+    m = _PRIOR_USE.search(text)
+    if m and not first and assessor(text, m.start(), m.end()).negated:  # "do not document previous use of Tramadol"
         add("request.continuing", False, m.group(0))
     m = _CONTINUING.search(text)
     if m and not first:
