@@ -115,7 +115,7 @@ def _diagnosis(line: NoteLine) -> Finding | None:
     categories = [c for c in diagnosis_categories(text) if c != "other"] if has_category(text) else []
     for code in codes:
         categories += [c for c in icd10_categories(code) if c not in categories]
-    value: dict[str, Any] = {"text": text, "categories": categories or ["other"]}
+    value: dict[str, Any] = {"text": line.text.strip(" ,;:.-"), "categories": categories or ["other"]}  # as written
     return Finding("diagnoses", value, line.text, line.start, line.end, cue=", ".join(codes) or None)
 
 

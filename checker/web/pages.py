@@ -67,8 +67,16 @@ def _kind(spec: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
+_QUALIFIED = frozenset({"injury", "patient", "nsaid", "gi_risk", "prior_treatment", "dispensing"})
+
+
 def _label(path: str) -> str:
-    return path.split(".")[-1].replace("_", " ").capitalize()
+    """"Injury date", "With medication" (pain), "Cures checked" (monitoring)."""
+    parts = path.split(".")
+    words = parts[-1].replace("_", " ")
+    if len(parts) > 1 and parts[-2] in _QUALIFIED:
+        words = parts[-2].replace("_", " ") + " " + words
+    return words[:1].upper() + words[1:]
 
 
 def _fields_of(spec: dict[str, Any], prefix: str) -> list[Field]:
@@ -453,7 +461,7 @@ def extract_page(form: dict[str, list[str]], ruleset: RuleSet) -> tuple[int, str
     del ruleset
     from checker.ingest.note import note_to_case
 
-    text = (form.get("note") or [""])[0]
+    text = (form.get("note") or [""])[0].replace("\r\n", "\n").replace("\r", "\n")  # browsers send CRLF
     if not text.strip():
         return HTTPStatus.BAD_REQUEST, form_page(error="Paste a note first.")
     data = note_to_case(text, "pasted note")
