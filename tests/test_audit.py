@@ -313,3 +313,26 @@ def test_a_silent_item_counts_as_covered_without_a_prediction_apart_from_not_enc
                     "unrecognised": 0}
     assert doc["summary"]["mtus_silent"] == 1 and doc["summary"]["compared"] == 0
     assert doc["inconsistencies"] == [] and doc["disagreements"] == []
+
+
+def test_a_case_id_in_two_inputs_is_warned_about_and_never_a_phantom_change(tmp_path):
+    """A letter and the case encoded from it carry one case id: two items, matched to themselves across runs."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "a.yaml").write_text((CASES / "c1.yaml").read_text())
+    # the same case id and request, other facts: a different prediction
+    (inputs / "b.yaml").write_text((CASES / "c1.yaml").read_text().replace("acute_exacerbation: true",
+                                                                          "acute_exacerbation: false"))
+    db = tmp_path / "runs.db"
+    for _ in range(2):
+        run = run_mtus("audit", inputs, "--rules", RULES, "--db", db, "--format", "json")
+        assert run.returncode == 0, run.stderr
+        assert "case C1 is also in" in run.stderr and "b.yaml" in run.stderr
+        warnings = json.loads(run.stdout)["input_warnings"]
+        assert [w["code"] for w in warnings] == ["duplicate-case-id"]
+    predictions = {i["source"]: i["predicted"] for i in json.loads(run.stdout)["items"] if i["index"] == 0}
+    assert len(set(predictions.values())) == 2, "the two inputs must predict differently for this test to mean much"
+    diff = run_mtus("audit", "diff", "1", "2", "--db", db, "--format", "json")
+    assert diff.returncode == 0, diff.stderr
+    doc = json.loads(diff.stdout)
+    assert doc["changed"] == [] and doc["only_in_a"] == doc["only_in_b"] == 0, doc

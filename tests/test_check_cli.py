@@ -65,11 +65,13 @@ def test_fail_on_deny_exits_1_when_an_item_is_predicted_upheld():
 
 
 @pytest.mark.parametrize(("fixture", "message"), [
-    ("broken_yaml.yaml", "broken_yaml.yaml:5:3: invalid YAML: expected <block end>, but found '?'"),
+    ("broken_yaml.yaml", "broken_yaml.yaml:5:3: invalid YAML: line 5 is indented 2 spaces like the list item on "
+                         "line 3, but it is not a list item (hint: to add it to that item, indent it 4 spaces like "
+                         "line 4;"),
     ("schema_violation.yaml", "schema_violation.yaml:5:20: pain.with_medication: 'eleven' is not of type 'number', "
                               "'null'"),
-    ("unknown_field.yaml", "unknown_field.yaml:3:3: unknown field 'cures_check' in monitoring (hint: known fields: "
-                           "cures_checked,"),
+    ("unknown_field.yaml", "unknown_field.yaml:3:3: unknown field 'cures_check' in monitoring (hint: did you mean "
+                           "'cures_checked'?)"),
     ("unknown_drug.yaml", "unknown_drug.yaml:5:11: unknown drug in request 'Zyxolam 15mg #30'"),
     ("not_a_mapping.yaml", "not_a_mapping.yaml:1:1: a case must be a mapping with case_id and requests"),
 ])

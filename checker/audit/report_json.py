@@ -17,7 +17,8 @@ def head(result: AuditResult) -> dict[str, Any]:
             "started": result.started, "finished": result.finished,
             "breakdowns": stats.breakdowns_dict(), "coverage": stats.coverage_dict(),
             "inconsistencies": stats.inconsistencies(), "errors": result.error_dicts(),
-            "warnings": [{"warning": w, "items": n} for w, n in result.warnings.items()]}
+            "warnings": [{"warning": w, "items": n} for w, n in result.warnings.items()],
+            "input_warnings": [p.to_dict() for p in result.notices]}
 
 
 def _array(out: IO[str], lines: Iterable[str]) -> None:

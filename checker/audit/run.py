@@ -127,6 +127,7 @@ class AuditResult:
     finished: str = ""
     run_id: int | None = None
     warnings: dict[str, int] = field(default_factory=dict)  # each MTUS edition warning: how many items it concerns
+    notices: list[Problem] = field(default_factory=list)  # warnings about the inputs (a case id given twice)
     items_spool: IO[str] = field(default_factory=lambda: _spool())
     disagreements_spool: IO[str] = field(default_factory=lambda: _spool())
 
@@ -174,12 +175,19 @@ def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, 
         result.run_id = store.begin_run(ruleset.provenance, result.paths, result.started)
     batch: list = []
     stats = result.stats
+    first_input: dict[str, str] = {}  # case id -> the input that first carried it
     for outcome in ordered_outcomes(iter_sources(paths), jobs, str(rules_path) if rules_path else None, as_of,
                                     ruleset, chunk, edition_policy):
         result.inputs += 1
         if outcome.problem is not None:
             result.errors.append(outcome.problem)
         stats.cases += outcome.cases
+        for case_id in dict.fromkeys(record.row.case_id for record in outcome.records):
+            first = first_input.setdefault(case_id, outcome.path)
+            if first != outcome.path:
+                result.notices.append(Problem(outcome.path, f"case {case_id} is also in {first}: its items are "
+                                              "counted twice", hint="audit one of the two (a letter and the case "
+                                              "encoded from it carry the same case id)", code="duplicate-case-id"))
         for record in outcome.records:
             stats.add(record.row)
             for warning in record.warnings:

@@ -50,6 +50,10 @@ CREATE INDEX IF NOT EXISTS items_match ON items (run_id, case_id, item_index, re
 """
 
 
+# Item b (of another run) is item a: same case id, same input, same place in it, same request text.
+_SAME_ITEM = "b.case_id = a.case_id AND b.source IS a.source AND b.item_index = a.item_index AND b.request = a.request"
+
+
 class Store:
     """An audit database; open it with ``Store(path)``, close it with :meth:`close` (or ``with``)."""
 
@@ -117,13 +121,16 @@ class Store:
         raise InputError(Problem(self.path, f"no audit run {run_id} in this database"))
 
     def diff(self, run_a: int, run_b: int) -> Iterator[dict[str, Any]]:
-        """Items of both runs (same case id, index and request) whose prediction differs, in run A's order."""
+        """Items of both runs (same case id, source, index and request) whose prediction differs, in run A's order.
+
+        The source is part of the key: a case id carried by two inputs (a letter and the case encoded from it)
+        is two items, never matched across."""
         self.run(run_a)
         self.run(run_b)
         cur = self.db.execute(
             "SELECT a.case_id, a.item_index, a.request, a.source, a.drug, a.rule, b.rule, a.predicted, b.predicted, "
             "a.actual, a.criteria, b.criteria FROM items a JOIN items b "
-            "ON b.run_id = ? AND b.case_id = a.case_id AND b.item_index = a.item_index AND b.request = a.request "
+            f"ON b.run_id = ? AND {_SAME_ITEM} "
             "WHERE a.run_id = ? AND a.predicted IS NOT b.predicted ORDER BY a.seq", (run_b, run_a))
         for case_id, index, request, source, drug, rule_a, rule_b, pred_a, pred_b, actual, crit_a, crit_b in cur:
             before, after = dict(map(tuple, json.loads(crit_a))), dict(map(tuple, json.loads(crit_b)))
@@ -136,7 +143,7 @@ class Store:
     def unmatched(self, run_a: int, run_b: int) -> dict[str, int]:
         """How many items are only in run A, and only in run B."""
         sql = ("SELECT count(*) FROM items a WHERE a.run_id = ? AND NOT EXISTS (SELECT 1 FROM items b WHERE "
-               "b.run_id = ? AND b.case_id = a.case_id AND b.item_index = a.item_index AND b.request = a.request)")
+               f"b.run_id = ? AND {_SAME_ITEM})")
         only_a = self.db.execute(sql, (run_a, run_b)).fetchone()[0]
         only_b = self.db.execute(sql, (run_b, run_a)).fetchone()[0]
         return {"only_in_a": only_a, "only_in_b": only_b}

@@ -177,7 +177,7 @@ def print_report(console: Any, report: ExampleReport, verbose: bool = False) -> 
         mark = Text("PASS ", style="green") if r.passed else Text("FAIL ", style="bold red")
         console.print(mark + Text(f"{r.rule} :: {r.name}") + Text(f"  {report.where(i)}", style="dim"))
         for failure in r.failures:
-            console.print(Text(f"     {failure}", style="red"))
+            console.print(Text(f"     {failure}", style="red"), soft_wrap=True)  # never cut or folded
     table = Table(title="Criterion statuses exercised by the examples", title_justify="left")
     table.add_column("rule / criterion", overflow="fold", max_width=40)
     for name in ("met", "not met", "not doc.", "n/a"):

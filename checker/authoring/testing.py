@@ -58,7 +58,7 @@ def run_example(rule: Rule, example: Example) -> ExampleResult:
     if example.coverage:
         result.failures.append(f"coverage {example.coverage} expected, but the rule predicts {predicted}")
     if example.predicted is not None and example.predicted != predicted:
-        result.failures.append(f"predicted {predicted}, expected {example.predicted}")
+        result.failures.append(f"predicted {predicted}, expected {example.predicted}: {_why(result.statuses)}")
     for crit_id, status in example.criteria.items():
         got = result.statuses.get(crit_id)
         if got is None:
@@ -67,6 +67,13 @@ def run_example(rule: Rule, example: Example) -> ExampleResult:
             result.failures.append(f"{crit_id}: {got}, expected {status}")
     result.passed = not result.failures
     return result
+
+
+def _why(statuses: dict[str, Status]) -> str:
+    """The criterion statuses behind a prediction, the deciding ones first: ``not met: a; met: b, c``."""
+    order = (Status.NOT_MET, Status.NOT_DOCUMENTED, Status.MET, Status.NOT_APPLICABLE)
+    groups = [(s, [c for c, got in statuses.items() if got is s]) for s in order]
+    return "; ".join(f"{s.words}: {', '.join(ids)}" for s, ids in groups if ids) or "no criteria"
 
 
 def run_examples(ruleset: RuleSet) -> list[ExampleResult]:

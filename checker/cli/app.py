@@ -57,10 +57,15 @@ RulesOption = Annotated[Path | None, typer.Option("--rules", help="Rules folder 
 
 @app.command()
 def check(
-    cases: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .json), notes or IMR letters (.txt, .pdf).")],
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    cases: Annotated[list[Path], typer.Argument(
+        help="Case files (.yaml, .json), notes or IMR letters (.txt, .pdf), or folders of them.")],
+    format: Annotated[CheckFormat | None, typer.Option(
+        "--format", "-f", help="Output format (default: from the -o file's extension, else text).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    fail_on_deny: Annotated[bool, typer.Option("--fail-on-deny", help="Exit 1 if any is predicted upheld.")] = False,
+    fail_on_deny: Annotated[bool, typer.Option(
+        "--fail-on-deny", help="Exit 1 if any item is predicted upheld, or has no prediction.")] = False,
+    allow_uncovered: Annotated[bool, typer.Option(
+        "--allow-uncovered", help="With --fail-on-deny: let items without a prediction pass.")] = False,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Pick rules in force on this date (YYYY-MM-DD).")] = None,
     rules: RulesOption = None,
     edition_policy: EditionPolicyOption = EditionPolicy.warn,
@@ -68,7 +73,8 @@ def check(
                                                       "(repeatable); instead of the note's treatment plan.")] = None,
 ) -> None:
     """Evaluate case files, or a physician's note (PR-2, RFA, follow-up), against the MTUS rules."""
-    code = run_check(cases, format.value, output, fail_on_deny, as_of, rules, edition_policy.value, request)
+    code = run_check(cases, format.value if format else None, output, fail_on_deny, as_of, rules,
+                     edition_policy.value, request, allow_uncovered=allow_uncovered)
     if code:
         raise typer.Exit(code)
 

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from checker.cli.app import EditionPolicy, EditionPolicyOption, RulesOption, app
-from checker.cli.common import ExitCode, parse_as_of, report_error
+from checker.cli.common import ExitCode, output_format, parse_as_of, report_error
 
 
 class _DefaultRunGroup(TyperGroup):
@@ -58,7 +58,8 @@ def _progress_wanted(flag: bool | None, output: Path | None) -> bool:
 @audit_app.command("run")
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Letters (.pdf, .txt), case files (.yaml, .json), or folders.")],
-    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="Report format.")] = AuditFormat.text,
+    format: Annotated[AuditFormat | None, typer.Option(
+        "--format", "-f", help="Report format (default: from the -o file's extension, else text).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU).")] = 1,
     db: DbOption = None,
@@ -77,6 +78,7 @@ def run(
     from checker.audit.writers import write_report
 
     date = parse_as_of(as_of)
+    fmt = output_format(format.value if format else None, output, tuple(f.value for f in AuditFormat))
     workers = jobs or os.cpu_count() or 1
     store = None
     if db is not None:
@@ -89,7 +91,7 @@ def run(
                                 edition_policy=edition_policy.value)
         try:
             with open_output(output, paths) as out:
-                write_report(result, format.value, out, color=output is None and sys.stdout.isatty())
+                write_report(result, fmt, out, color=output is None and sys.stdout.isatty())
         except BrokenPipeError:  # the reader went away (`| head`): stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(ExitCode.FAILED) from None
@@ -98,7 +100,7 @@ def run(
     finally:
         if store is not None:
             store.close()
-    for problem in result.errors:
+    for problem in [*result.notices, *result.errors]:
         report_error(problem)
     if result.run_id is not None:
         print(f"audit run {result.run_id} recorded in {db}", file=sys.stderr)

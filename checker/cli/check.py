@@ -6,28 +6,40 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checker.cli.common import EDITION_POLICIES, ExitCode, parse_as_of, parse_edition_policy, report_error
+from checker.cli.common import (
+    EDITION_POLICIES,
+    ExitCode,
+    expand_folders,
+    output_format,
+    parse_as_of,
+    parse_edition_policy,
+    report_error,
+)
 
 CHECK_FORMATS = ("text", "json", "markdown", "html", "rfa")
 
 
-def run_check(cases: list[Path], fmt: str = "text", output: Path | None = None, fail_on_deny: bool = False,
+def run_check(cases: list[Path], fmt: str | None = None, output: Path | None = None, fail_on_deny: bool = False,
               as_of: str | None = None, rules: Path | None = None, edition_policy: str | None = None,
-              requests: list[str] | None = None) -> int:
-    """``mtus check``: evaluate the case files (or notes, or letters), print or write the report; the exit code
-    (0, 1 or 2). ``requests`` name a note's requested items instead of its plan."""
+              requests: list[str] | None = None, allow_uncovered: bool = False) -> int:
+    """``mtus check``: evaluate the case files (or notes, or letters; folders: those in them), print or write the
+    report; the exit code (0, 1 or 2). ``requests`` name a note's requested items instead of its plan.  As a gate
+    (``fail_on_deny``) an item without a prediction fails too, unless ``allow_uncovered``."""
     from checker.engine.check import check_files
     from checker.facts.cases import load_cases
 
+    files, missing = expand_folders(cases, ("case", "letter"))
     load = load_cases
-    if requests or any(p.suffix.lower() not in (".yaml", ".yml", ".json") for p in cases):
+    if requests or any(p.suffix.lower() not in (".yaml", ".yml", ".json") for p in files):
         from checker.ingest.note import load_input
 
         def load(path: Path) -> list:
             return load_input(path, requests)
 
-    report = check_files(cases, fmt, rules_path=rules, as_of=parse_as_of(as_of),
+    fmt = output_format(fmt, output, CHECK_FORMATS)
+    report = check_files(files, fmt, rules_path=rules, as_of=parse_as_of(as_of),
                          edition_policy=parse_edition_policy(edition_policy), load=load)
+    report.problems[:0] = missing
     for problem in report.problems:
         report_error(problem)
     if output is not None:
@@ -40,7 +52,11 @@ def run_check(cases: list[Path], fmt: str = "text", output: Path | None = None, 
         return ExitCode.BAD_INPUT
     if fail_on_deny and report.any_upheld:
         return ExitCode.FAILED
-    return ExitCode.OK
+    uncovered = report.uncovered if fail_on_deny and not allow_uncovered else []
+    for case_id, item in uncovered:
+        report_error(f"{case_id}: '{item.request}' has no prediction ({item.coverage or 'not covered'}): "
+                     "--fail-on-deny fails on it (--allow-uncovered lets it pass)")
+    return ExitCode.FAILED if uncovered else ExitCode.OK
 
 
 _CHECK_OPTIONS = {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output", "--as-of": "as_of",
@@ -52,16 +68,16 @@ def plain_check(argv: list[str]) -> dict[str, Any] | None:
 
     Plain means: ``check``, then case paths and the options ``--format/-f``, ``--output/-o``,
     ``--as-of``, ``--rules``, ``--edition-policy`` (as ``--opt value``, ``--opt=value`` or ``-fvalue``) and
-    ``--fail-on-deny``, each at most once, with a known format and policy.  Anything else returns None so typer
-    parses it and reports usage errors in its own words.
+    ``--fail-on-deny`` and ``--allow-uncovered``, each at most once, with a known format and policy.  Anything
+    else returns None so typer parses it and reports usage errors in its own words.
     """
     if not argv or argv[0] != "check":
         return None
     args: dict[str, Any] = {"cases": []}
     tokens = iter(argv[1:])
     for token in tokens:
-        if token == "--fail-on-deny" and "fail_on_deny" not in args:
-            args["fail_on_deny"] = True
+        if token in ("--fail-on-deny", "--allow-uncovered") and token[2:].replace("-", "_") not in args:
+            args[token[2:].replace("-", "_")] = True
             continue
         if not token.startswith("-") or token == "-":
             args["cases"].append(Path(token))

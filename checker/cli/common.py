@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import IntEnum
+from pathlib import Path
 
 from checker.core.errors import InputError, Problem
 
@@ -57,3 +58,42 @@ def parse_edition_policy(value: str | None) -> str:
     if value not in EDITION_POLICIES:
         raise InputError(Problem("--edition-policy", f"'{value}' is not one of: " + ", ".join(EDITION_POLICIES)))
     return value
+
+
+_KIND_WORDS = {"case": "case files (.yaml, .yml, .json)", "letter": "letters (.pdf, .txt)"}
+
+
+def expand_folders(paths: list[Path], kinds: tuple[str, ...]) -> tuple[list[Path], list[Problem]]:
+    """The files named, with each folder replaced by the files of ``kinds`` (``case``, ``letter``) under it,
+    found as ``mtus audit`` finds them; a folder holding none is a problem naming it."""
+    from checker.audit.collect import iter_sources
+
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)  # a missing or unreadable file is the reader's to report
+            continue
+        found = [Path(s.path) for s in iter_sources([path]) if s.kind in kinds]
+        if not found:
+            what = " or ".join(_KIND_WORDS[k] for k in kinds)
+            problems.append(Problem(str(path), f"no {what} in this folder", code="no-such-file"))
+        files += found
+    return files, problems
+
+
+_EXTENSIONS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".markdown": "markdown",
+               ".csv": "csv", ".txt": "text"}
+
+
+def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...]) -> str:
+    """The report format: as given, else as the ``-o`` file's extension says, else text.  A format that
+    contradicts the extension (``-f text -o report.html``) is refused rather than written into the wrong file."""
+    implied = _EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+    implied = implied if implied in formats else None
+    if fmt is None:
+        return implied or "text"
+    if implied is not None and implied != fmt:
+        raise InputError(Problem(str(output), f"the file name says {implied}, but --format is {fmt}",
+                                 hint=f"use --format {implied}, or name the file for {fmt}", code="bad-output"))
+    return fmt

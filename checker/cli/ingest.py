@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from checker.cli.app import app
-from checker.cli.common import ExitCode, report_error
+from checker.cli.common import ExitCode, expand_folders, report_error
 
 
 class IngestFormat(str, Enum):
@@ -19,7 +19,7 @@ class IngestFormat(str, Enum):
 
 @app.command("ingest")
 def ingest(
-    letters: Annotated[list[Path], typer.Argument(help="IMR decision letters (.pdf or .txt).")],
+    letters: Annotated[list[Path], typer.Argument(help="IMR decision letters (.pdf or .txt), or folders of them.")],
     format: Annotated[IngestFormat, typer.Option("--format", "-f", help="Output format.")] = IngestFormat.yaml,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write one <case_id>.yaml|json per letter into this folder.")
@@ -29,7 +29,9 @@ def ingest(
     """Extract a case (facts with their sentences, and the disputed items) from each letter."""
     from checker.ingest.batch import ingest_letters
 
-    result = ingest_letters(letters, format.value, output, force=force)
+    files, missing = expand_folders(letters, ("letter",))
+    result = ingest_letters(files, format.value, output, force=force)
+    result.problems[:0] = missing
     if result.stdout:
         typer.echo(result.stdout, nl=False)
     for problem in result.problems:

@@ -26,23 +26,34 @@ def _provenance(ruleset) -> str:
 
 
 @rules_app.command("validate")
-def rules_validate(path: PathArg = None) -> None:
+def rules_validate(
+    path: PathArg = None,
+    format: Annotated[TestFormat, typer.Option("--format", "-f", help="Output format.")] = TestFormat.text,
+) -> None:
     """Check rule files; print each problem as FILE:LINE:COL: message (hint), exit 2 if any."""
     from checker.rules.lint import validate
+    from checker.rules.ruleset import display_path
 
     with input_errors():
         result = validate(path)
-    from checker.rules.ruleset import display_path
-
     for problem in result.problems:
         problem.file = display_path(problem.file)
-        print(problem)
     files = len(result.ruleset.files)
-    if result.problems:
+    errors = [p for p in result.problems if p.severity == "error"]
+    if format is TestFormat.json:
+        print(json.dumps({"ruleset": result.ruleset.provenance, "files": files, "rules": len(result.ruleset.rules),
+                          "errors": len(errors), "warnings": len(result.problems) - len(errors),
+                          "problems": [p.to_dict() for p in result.problems]}, indent=2, ensure_ascii=False))
+    else:
+        for problem in result.problems:
+            print(problem)
+    if result.problems and format is TestFormat.text:
         print(f"{len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} in {files} files "
               f"({_provenance(result.ruleset)})", file=sys.stderr)
+    elif format is TestFormat.text:
+        print(f"{len(result.ruleset.rules)} rules in {files} files: no problems ({_provenance(result.ruleset)})")
+    if errors:
         raise typer.Exit(ExitCode.BAD_INPUT)
-    print(f"{len(result.ruleset.rules)} rules in {files} files: no problems ({_provenance(result.ruleset)})")
 
 
 @rules_app.command("test")
@@ -113,20 +124,46 @@ def rules_docs(
           f"open {output / 'index.html'}")
 
 
+def _print_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table on a terminal; tab-separated lines, never cut, when the output is piped or redirected."""
+    if not sys.stdout.isatty():
+        for row in rows:
+            print("\t".join(row))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*headers, show_lines=False)
+    for row in rows:
+        table.add_row(*row)
+    Console(highlight=False).print(table)
+
+
 @rules_app.command("facts")
 def rules_facts(
     search: Annotated[str | None, typer.Argument(help="Only facts whose path or description contains this.")] = None,
 ) -> None:
     """List the fact vocabulary rules may test (path, type, description), from the case schema."""
-    from rich.console import Console
-    from rich.table import Table
-
     from checker.facts.vocabulary import vocabulary
 
-    table = Table("fact", "type", "description", show_lines=False)
+    rows = []
     for fact in vocabulary().values():
         if search and search.lower() not in (fact.path + " " + fact.description).lower():
             continue
         kind = fact.type + (f" ({', '.join(fact.enum)})" if fact.enum else "") + (" derived" if fact.derived else "")
-        table.add_row(fact.path, kind, fact.description)
-    Console(highlight=False).print(table)
+        rows.append((fact.path, kind, fact.description))
+    _print_table(("fact", "type", "description"), rows)
+
+
+@rules_app.command("list")
+def rules_list(path: PathArg = None) -> None:
+    """List the rules: id, edition, dates in force, what they apply to, title."""
+    from checker.rules.describe import applies_to, effective
+    from checker.rules.ruleset import load_rules
+
+    with input_errors():
+        ruleset, _ = load_rules(path)
+    rows = [(r.id, f"{r.source.get('guideline', '')} {r.edition or ''}".strip(), effective(r), applies_to(r),
+             r.title + (" (MTUS silent)" if r.silent else "")) for r in ruleset.rules]
+    _print_table(("rule", "edition", "in force", "applies to", "title"), rows)
+    print(f"{len(rows)} rules ({_provenance(ruleset)})", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from functools import cache
 
@@ -27,22 +28,40 @@ def _deepest(error: ValidationError) -> ValidationError:
     return error
 
 
-def _describe(error: ValidationError) -> tuple[str, str | None]:
+def _writable(schema: dict) -> list[str]:
+    """The fields an author may write: derived (readOnly) ones are computed, never offered."""
+    return sorted(k for k, v in schema.get("properties", {}).items() if not (isinstance(v, dict) and v.get("readOnly")))
+
+
+def _is_date(schema: dict) -> bool:
+    return schema.get("format") == "date" or str(schema.get("pattern", "")).startswith("^\\d{4}")
+
+
+def _describe(error: ValidationError) -> tuple[str, str | None, str]:
+    """(message, hint, problem code) for one schema error."""
     path = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     v = error.validator
     if v == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        known = ", ".join(sorted(error.schema.get("properties", {})))
         where = f" in {path}" if error.absolute_path else ""
-        return f"unknown field '{extra[0] if extra else '?'}'{where}", f"known fields: {known}"
+        name = extra[0] if extra else "?"
+        writable = _writable(error.schema)
+        near = difflib.get_close_matches(name, writable, n=1, cutoff=0.6)
+        hint = f"did you mean '{near[0]}'?" if near else f"known fields: {', '.join(writable)}"
+        return f"unknown field '{name}'{where}", hint, "unknown-field"
     if v == "required":
-        return f"{path}: {error.message}", None
+        return f"{path}: {error.message}", None, "schema-missing-field"
     if v == "enum":
         allowed = ", ".join(str(x) for x in error.validator_value if x is not None)
-        return f"{path}: {error.instance!r} is not allowed", f"one of: {allowed}"
-    if v in ("type", "pattern", "format", "minimum", "maximum", "minItems", "minLength"):
-        return f"{path}: {error.message}", None
-    return f"{path}: {error.message}", None
+        return f"{path}: {error.instance!r} is not allowed", f"one of: {allowed}", "schema-bad-value"
+    if v in ("format", "pattern") and _is_date(error.schema):
+        return f"{path}: {error.instance!r} is not a date", "write dates as YYYY-MM-DD, e.g. 2016-11-01", \
+            "schema-bad-date"
+    if v == "type":
+        return f"{path}: {error.message}", None, "schema-wrong-type"
+    if v in ("minimum", "maximum", "minItems", "minLength"):
+        return f"{path}: {error.message}", None, "schema-bad-value"
+    return f"{path}: {error.message}", None, "schema-invalid"
 
 
 def schema_problems(data: object, schema: str, positions: Positions, file: str) -> list[Problem]:
@@ -59,13 +78,13 @@ def schema_problems(data: object, schema: str, positions: Positions, file: str) 
             pos = positions.key((*error.absolute_path, extra[0])) if extra else positions.find(error.absolute_path)
         else:
             pos = positions.find(tuple(error.absolute_path))
-        message, hint = _describe(error)
+        message, hint, code = _describe(error)
         key = (pos, message)
         if key in seen:
             continue
         seen.add(key)
         line, col = pos if pos else (None, None)
-        problems.append(Problem(file, message, line, col, hint))
+        problems.append(Problem(file, message, line, col, hint, code))
     return problems
 
 

@@ -26,6 +26,11 @@ class CheckReport:
     cases: list[Case] = field(default_factory=list)  # in the order of ``results``
 
     @property
+    def uncovered(self) -> list[tuple[str, ItemResult]]:
+        """Every item (with its case id) that has no prediction and is not a known MTUS-silent topic."""
+        return [(case_id, i) for case_id, _, items in self.results for i in items if not i.covered]
+
+    @property
     def any_upheld(self) -> bool:
         return any(i.predicted == "upheld" for _, _, items in self.results for i in items)
 
@@ -38,7 +43,8 @@ def unknown_drug_problems(case, items: list[ItemResult]) -> list[Problem]:
             pos = case.position("requests", item.index, "text") or (None, None)
             hint = f"did you mean {' or '.join(item.did_you_mean)}?" if item.did_you_mean else \
                 "add it to rules/drugs.yaml if it is a real drug"
-            out.append(Problem(case.file or case.case_id, f"unknown drug in request '{item.request}'", *pos, hint=hint))
+            out.append(Problem(case.file or case.case_id, f"unknown drug in request '{item.request}'", *pos, hint=hint,
+                               code="unknown-drug"))
     return out
 
 
@@ -56,7 +62,7 @@ def check_files(paths: list[Path], fmt: str = "json", rules_path: Path | None = 
         try:
             cases = load(path)
         except InputError as exc:
-            report.problems.append(exc.problem)
+            report.problems.extend(exc.problems)  # every problem of the file at once
             continue
         for case in cases:
             check_case(case, ruleset, as_of, report, edition_policy)

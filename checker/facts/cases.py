@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from checker.core.errors import InputError, Problem
 from checker.core.schema_errors import schema_problems
+from checker.core.yaml_words import file_problem
 from checker.core.yamlpos import Positions, load
 
 
@@ -45,24 +47,48 @@ def _subtree(positions: Positions, prefix: tuple) -> Positions:
 
 
 def case_from_data(data: Any, file: str = "<data>", positions: Positions | None = None,
-                   prefix: tuple = ()) -> Case:
-    """Validate a case document; raises InputError naming the line of the first problem."""
+                   prefix: tuple = (), written: bool = False) -> Case:
+    """Validate a case document; raises InputError with every problem, the first named in its message.
+
+    A ``written`` case (a case file a person wrote) is also held to what no record can say: an injury
+    dated after the report."""
     positions = positions if positions is not None else Positions()
     if not isinstance(data, dict):
-        raise InputError(Problem(file, "a case must be a mapping with case_id and requests", 1, 1))
+        raise InputError(Problem(file, "a case must be a mapping with case_id and requests", 1, 1,
+                                 code="not-a-mapping"))
     sub = _subtree(positions, prefix) if prefix else positions
     problems = schema_problems(data, "case", sub, file)
+    if written:
+        problems += _date_order_problems(data, sub, file)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     if problems:
         raise InputError(problems[0], problems[1:])
     return Case(data, file, positions, prefix)
 
 
+def _date_order_problems(data: dict, positions: Positions, file: str) -> list[Problem]:
+    """An injury dated after the report cannot be: every week counted from it would be wrong."""
+    injury = data["injury"].get("date") if isinstance(data.get("injury"), dict) else None
+    report = data.get("report_date")
+    try:
+        if date.fromisoformat(str(injury)) <= date.fromisoformat(str(report)):
+            return []
+    except ValueError:  # not dates: the schema says so
+        return []
+    line, col = positions.find(("injury", "date")) or (None, None)
+    return [Problem(file, f"injury.date {injury} is after the report date {report}", line, col,
+                    "check the year: an injury cannot follow the report that describes it", "injury-after-report")]
+
+
 def load_cases(path: str | Path) -> list[Case]:
     """Load a case file: one case, or ``{"cases": [...]}`` as ``mtus ingest`` writes."""
-    data, positions = load(path)
+    try:
+        data, positions = load(path)
+    except InputError as exc:
+        raise InputError(*[file_problem(p, path) for p in exc.problems][:1], exc.problems[1:]) from None
     name = str(path)
     if isinstance(data, dict) and "cases" in data and "case_id" not in data:
         if not isinstance(data["cases"], list):
             raise InputError(Problem(name, "'cases' must be a list", *(positions.find(("cases",)) or (None, None))))
-        return [case_from_data(c, name, positions, ("cases", i)) for i, c in enumerate(data["cases"])]
-    return [case_from_data(data, name, positions)]
+        return [case_from_data(c, name, positions, ("cases", i), written=True) for i, c in enumerate(data["cases"])]
+    return [case_from_data(data, name, positions, written=True)]

@@ -21,7 +21,7 @@ from checker.rules.operators import names as operator_names
 _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number", "boolean": "true or false",
                "object": "a mapping (key: value)", "array": "a list", "null": "nothing"}
 
-Found = tuple[tuple, str, "str | None", bool]  # (path, message, hint, position at the key)
+Found = tuple[tuple, str, "str | None", bool, str]  # (path, message, hint, position at the key, code)
 
 
 def where(path: tuple, data: Any) -> str:
@@ -100,7 +100,7 @@ def _alternatives(error: ValidationError) -> Iterator[Found]:
         for key in unknown:
             near = _near(key, known)
             yield ((*path, key), f"unknown field '{key}'", f"did you mean '{near}'?" if near else
-                   "expected one of: " + ", ".join(known), True)
+                   "expected one of: " + ", ".join(known), True, "schema-unknown-field")
         if unknown:
             return
     needs = [b["required"][0] for b in error.validator_value if b.get("required")]
@@ -113,7 +113,7 @@ def _alternatives(error: ValidationError) -> Iterator[Found]:
         what = "expected " + " or ".join([*kinds, mapping]) if kinds else "needs " + _or([f"'{n}'" for n in needs])
     else:
         what = "expected " + _or(kinds)
-    yield (path, what, error.schema.get("description") if kinds else None, False)
+    yield (path, what, error.schema.get("description") if kinds else None, False, "schema-wrong-type")
 
 
 def _or(words: list[str]) -> str:
@@ -134,54 +134,80 @@ def _explain(error: ValidationError) -> Iterator[Found]:
         for key in [k for k in instance if k not in known]:
             near = _near(key, missing) or _near(key, known)
             yield ((*path, key), f"unknown field '{key}'",
-                   f"did you mean '{near}'?" if near else "known fields: " + ", ".join(known), True)
+                   f"did you mean '{near}'?" if near else "known fields: " + ", ".join(known), True,
+                   "schema-unknown-field")
     elif v == "required":
         missing = error.message.split("'")[1]
         known = sorted(error.schema.get("properties", {}))
         if any(_near(k, [missing]) for k in instance if k not in known):
             return  # an unknown field near this name already says "did you mean"
-        yield (path, f"missing field '{missing}'", None, False)
+        yield (path, f"missing field '{missing}'", None, False, "schema-missing-field")
     elif v == "type":
         kind = value if isinstance(value, str) else value[0]
         hint = f'put it in quotes: "{instance}"' if kind == "string" and isinstance(instance, (int, float)) else None
-        yield (path, f"expected {_TYPE_WORDS.get(kind, kind)}, got {instance!r}", hint, False)
+        yield (path, f"expected {_TYPE_WORDS.get(kind, kind)}, got {instance!r}", hint, False, "schema-wrong-type")
     elif v == "pattern":
         if value.startswith("^\\d{4}"):
-            yield (path, f"'{instance}' is not a date", "write it as YYYY-MM-DD", False)
+            yield (path, f"'{instance}' is not a date", "write it as YYYY-MM-DD", False, "schema-bad-date")
         elif path and path[-1] == "fact":
             yield (path, f"'{instance}' is not a fact path", "lower-case words joined by dots: clinical.muscle_spasm",
-                   False)
+                   False, "schema-bad-name")
         else:
             yield (path, f"'{instance}' is not a valid id", "use lower-case letters, digits and hyphens"
-                   + (" (dots between parts)" if "." in value else ""), False)
+                   + (" (dots between parts)" if "." in value else ""), False, "schema-bad-name")
     elif v == "enum":
-        yield (path, f"{instance!r} is not allowed", "one of: " + ", ".join(str(x) for x in value), False)
+        yield (path, f"{instance!r} is not allowed", "one of: " + ", ".join(str(x) for x in value), False,
+               "schema-bad-value")
     elif v == "maxProperties" and isinstance(instance, dict) and "fact" in instance:
         ops = [k for k in instance if k != "fact"]
         yield ((*path, ops[1]), "a test compares one fact with one operator, but this one has "
-               + " and ".join(f"'{o}'" for o in ops), "split it into an `all:` of two tests", True)
+               + " and ".join(f"'{o}'" for o in ops), "split it into an `all:` of two tests", True,
+               "schema-test-operators")
     elif v == "minProperties" and isinstance(instance, dict) and "fact" in instance:
-        yield (path, f"the test of '{instance['fact']}' has no operator", f"add one of: {operator_names()}", False)
+        yield (path, f"the test of '{instance['fact']}' has no operator", f"add one of: {operator_names()}", False,
+               "schema-test-operators")
     elif v == "minItems":
-        yield (path, f"needs at least {value} item{'s' if value != 1 else ''}", None, False)
+        yield (path, f"needs at least {value} item{'s' if value != 1 else ''}", None, False, "schema-bad-value")
     elif v == "maxItems":
-        yield (path, f"has more than {value} items", None, False)
+        yield (path, f"has more than {value} items", None, False, "schema-bad-value")
     elif v == "minLength":
-        yield (path, "must not be empty", None, False)
+        yield (path, "must not be empty", None, False, "schema-bad-value")
     elif v == "minimum":
-        yield (path, f"must be at least {value}, got {instance!r}", None, False)
+        yield (path, f"must be at least {value}, got {instance!r}", None, False, "schema-bad-value")
     else:
-        yield (path, error.message, None, False)
+        yield (path, error.message, None, False, "schema-invalid")
 
 
-def rule_schema_problems(data: Any, positions: Positions, file: str) -> list[Problem]:
-    """Every schema violation in a rule file as a Problem at the offending value (or key), in file order."""
+def rule_schema_problems(data: Any, positions: Positions, file: str) -> tuple[list[Problem], set[tuple]]:
+    """Every schema violation in a rule file as a Problem at the offending value (or key), in file order,
+    and the parts they break (see :func:`broken_part`): the rest of the file is still checked."""
     problems: dict[tuple, Problem] = {}
+    broken: set[tuple] = set()
     for error in validator("rule").iter_errors(data):
-        for path, message, hint, at_key in _explain(error):
+        broken.add(broken_part(tuple(error.absolute_path), data))
+        for path, message, hint, at_key, code in _explain(error):
             pos = positions.key(path) if at_key else positions.find(path)
             line, col = pos if pos else (None, None)
             label = where(path[:-1] if at_key else path, data)
             text = f"{label}: {message}" if label else message
-            problems.setdefault((line, col, text), Problem(file, text, line, col, hint))
-    return sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0))
+            problems.setdefault((line, col, text), Problem(file, text, line, col, hint, code))
+    return sorted(problems.values(), key=lambda p: (p.line or 0, p.column or 0)), broken
+
+
+def broken_part(path: tuple, data: Any) -> tuple:
+    """The part of a rule file a schema error at ``path`` breaks: a criterion, example or shared condition,
+    a field of a rule (its decision, applies_to, ...), a whole rule, or the whole file (``()``)."""
+    collection = isinstance(data, dict) and "id" not in data
+    if collection and path[:1] in (("criteria",), ("conditions",)):
+        return path[:2] if len(path) >= 2 else ()
+    if collection:
+        if path[:1] != ("rules",) or len(path) < 2:
+            return ()
+        base, rest = path[:2], path[2:]
+    else:
+        base, rest = (), path
+    if not rest:
+        return base
+    if rest[0] in ("criteria", "examples") and len(rest) >= 2:
+        return (*base, *rest[:2])
+    return (*base, rest[0])

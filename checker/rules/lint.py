@@ -51,13 +51,20 @@ class _Entry:
         pos = self.src.positions.key(full) if key else self.src.positions.find(full)
         return pos if pos else (None, None)
 
-    def problem(self, path: tuple, message: str, hint: str | None = None, key: bool = False) -> Problem:
-        return Problem(self.src.file, message, *self.at(*path, key=key), hint)
+    def ok(self, *path: str | int) -> bool:
+        """Whether this part of the rule passed the rule schema (a broken part was reported already)."""
+        return self.src.ok(*self.base, *path)
+
+    def problem(self, code: str, path: tuple, message: str, hint: str | None = None, key: bool = False) -> Problem:
+        return Problem(self.src.file, message, *self.at(*path, key=key), hint, code)
 
 
 def _criteria(entry: _Entry, shared: dict) -> list[tuple[int, dict]]:
     """The rule's criteria with shared ones merged in (unknown ``use:`` is the loader's problem)."""
-    merged = (merged_criterion(crit, shared) for crit in entry.raw.get("criteria", []))
+    if not entry.ok("criteria"):
+        return []
+    merged = (merged_criterion(crit, shared) if entry.ok("criteria", i) else None
+              for i, crit in enumerate(entry.raw.get("criteria", [])))
     return [(i, crit) for i, crit in enumerate(merged) if crit is not None]
 
 
@@ -67,7 +74,8 @@ def check_citations(entry: _Entry, shared: dict) -> list[Problem]:
     for i, crit in _criteria(entry, shared):
         cite = crit.get("cite") or {}
         if not (cite.get("pages") or cite.get("section")):
-            out.append(entry.problem(("criteria", i), f"criterion '{crit.get('id')}' has no citation",
+            out.append(entry.problem("missing-citation",
+                                     ("criteria", i), f"criterion '{crit.get('id')}' has no citation",
                                      'add `cite: {pages: "63", quote: "..."}` (or `section:`) with the MTUS '
                                      "page it encodes"))
     return out
@@ -75,12 +83,15 @@ def check_citations(entry: _Entry, shared: dict) -> list[Problem]:
 
 def check_unused(entry: _Entry, shared: dict) -> list[Problem]:
     """Every criterion is named by the decision; otherwise it is shown but never counts."""
-    used = set(refs(parse_decision(entry.raw["decision"]))) if "decision" in entry.raw else set()
+    if not entry.ok("decision") or "decision" not in entry.raw:
+        return []
+    used = set(refs(parse_decision(entry.raw["decision"])))
     out = []
     for i, crit in _criteria(entry, shared):
         if crit.get("id") and crit["id"] not in used:
             field = "use" if "use" in entry.raw["criteria"][i] else "id"
-            out.append(entry.problem(("criteria", i, field), f"criterion '{crit['id']}' is not used by the decision",
+            out.append(entry.problem("unused-criterion",
+                                     ("criteria", i, field), f"criterion '{crit['id']}' is not used by the decision",
                                      "add it to `decision:` or remove it"))
     return out
 
@@ -89,16 +100,23 @@ def check_examples(entry: _Entry, shared: dict) -> list[Problem]:
     """Examples expect statuses of criteria the rule defines."""
     ids = [c.get("id") for _, c in _criteria(entry, shared)]
     out = []
-    for i, example in enumerate(entry.raw.get("examples") or []):
+    for i, example in _examples(entry):
         for name in (example.get("expect") or {}).get("criteria") or {}:
             if name not in ids:
                 near = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
-                out.append(entry.problem(("examples", i, "expect", "criteria", name),
+                out.append(entry.problem("example-criterion", ("examples", i, "expect", "criteria", name),
                                          f"example '{example['name']}' expects criterion '{name}', "
                                          "which the rule does not define",
                                          f"did you mean '{near[0]}'?" if near else "defined: " + ", ".join(ids),
                                          key=True))
     return out
+
+
+def _examples(entry: _Entry) -> list[tuple[int, dict]]:
+    """The rule's examples that passed the rule schema, with their index."""
+    if not entry.ok("examples"):
+        return []
+    return [(i, ex) for i, ex in enumerate(entry.raw.get("examples") or []) if entry.ok("examples", i)]
 
 
 def _source_lines(file: str) -> list[str]:
@@ -112,7 +130,7 @@ def check_request_comments(entry: _Entry) -> list[Problem]:
     """An unquoted example request ``Flexeril 7.5mg #60`` loses its quantity: YAML reads ``#60`` as a comment."""
     out = []
     lines = None
-    for i, example in enumerate(entry.raw.get("examples") or []):
+    for i, example in _examples(entry):
         request = example.get("request")
         path = ("examples", i, "request") if isinstance(request, str) else ("examples", i, "request", "text")
         text = request if isinstance(request, str) else (request or {}).get("text")
@@ -128,7 +146,8 @@ def check_request_comments(entry: _Entry) -> list[Problem]:
         comment = rest[len(text):].lstrip()
         if comment.startswith("#") and comment[1:2].isdigit():
             full = f"{text} {comment.split('}')[0].split(',')[0].strip()}"
-            out.append(entry.problem(path, f"example '{example['name']}' request is cut at '#': YAML reads "
+            out.append(entry.problem("request-comment",
+                                     path, f"example '{example['name']}' request is cut at '#': YAML reads "
                                      f"'{comment.split()[0]}' as a comment", f'quote it: "{full}"'))
     return out
 
@@ -151,22 +170,24 @@ def _example_positions(entry: _Entry, i: int) -> Positions:
 def check_example_facts(entry: _Entry) -> list[Problem]:
     """Example facts and request are a valid case (otherwise the example cannot run)."""
     out = []
-    for i, example in enumerate(entry.raw.get("examples") or []):
+    for i, example in _examples(entry):
         request = example["request"]
         data = {**(example.get("facts") or {}), "case_id": example["name"],
                 "requests": [{"text": request} if isinstance(request, str) else request]}
         for problem in schema_problems(data, "case", _example_positions(entry, i), entry.src.file):
             problem.message = f"example '{example['name']}': {problem.message.replace('requests.0', 'request')}"
+            problem.code = "example-facts"
             out.append(problem)
     return out
 
 
 def check_dates(entry: _Entry) -> list[Problem]:
     """An effective window runs forwards."""
-    effective = entry.raw.get("effective") or {}
+    effective = (entry.raw.get("effective") or {}) if entry.ok("effective") else {}
     start, end = effective.get("from"), effective.get("to")
     if start and end and start > end:
-        return [entry.problem(("effective", "to"), f"effective dates run backwards: from {start} to {end}",
+        return [entry.problem("effective-dates",
+                              ("effective", "to"), f"effective dates run backwards: from {start} to {end}",
                               "swap them, or fix the year")]
     return []
 
@@ -178,25 +199,28 @@ def _window(raw: dict, editions: Editions) -> tuple[str, str]:
 
 def check_edition(entry: _Entry, editions: Editions) -> list[Problem]:
     """The edition a rule cites is in the editions registry, and the rule is in force only while it was."""
-    source = entry.raw.get("source") or {}
-    if not editions.editions or not source.get("edition"):
+    source = (entry.raw.get("source") or {}) if entry.ok("source") else {}
+    if not editions.editions or not source.get("edition") or not entry.ok("effective"):
         return []
     edition = editions.find(source.get("guideline"), source.get("edition"))
     if edition is None:
         same = [e.edition for e in editions.editions if e.guideline == source.get("guideline")]
-        return [entry.problem(("source", "edition"), f"edition '{source['edition']}' of '{source.get('guideline')}' "
+        return [entry.problem("unknown-edition",
+                              ("source", "edition"), f"edition '{source['edition']}' of '{source.get('guideline')}' "
                               f"is not in the editions registry ({display_path(editions.file or EDITIONS_FILE)})",
                               f"listed editions of it: {', '.join(same)}" if same else
                               "add it to editions.yaml with the dates it was in force, and the source of those dates")]
     effective = entry.raw.get("effective") or {}
     out, rule = [], entry.raw["id"]
     if effective.get("from") and date.fromisoformat(effective["from"]) < edition.start:
-        out.append(entry.problem(("effective", "from"), f"rule '{rule}' is in force from {effective['from']}, "
+        out.append(entry.problem("edition-window",
+                                 ("effective", "from"), f"rule '{rule}' is in force from {effective['from']}, "
                                  f"before its edition {edition.title} took effect on {edition.start}",
                                  f'use `from: "{edition.start}"`, or cite the edition in force then'))
     if effective.get("to") and edition.end is not None and date.fromisoformat(effective["to"]) > edition.end:
         superseded = edition.end + timedelta(days=1)
-        out.append(entry.problem(("effective", "to"), f"rule '{rule}' is in force until {effective['to']}, "
+        out.append(entry.problem("edition-window",
+                                 ("effective", "to"), f"rule '{rule}' is in force until {effective['to']}, "
                                  f"after its edition {edition.title} was superseded on {superseded}",
                                  f'use `to: "{edition.end}"` (or leave `to` out: a rule ends with its edition)'))
     return out
@@ -234,7 +258,8 @@ def check_overlaps(entries: list[_Entry], editions: Editions) -> list[Problem]:
             window = _describe_window(max(a_from, b_from), min(a_to, b_to))
             line = earlier.at()[0]
             at = f"line {line}" if earlier.src is later.src else f"{earlier.src.file}:{line}"
-            out.append(later.problem(("applies_to",), f"rule '{later.raw['id']}' overlaps rule '{earlier.raw['id']}': "
+            out.append(later.problem("overlapping-rules",
+                                     ("applies_to",), f"rule '{later.raw['id']}' overlaps rule '{earlier.raw['id']}': "
                                      f"both apply to {kind} '{name}' {window}",
                                      f"'{earlier.raw['id']}' is at {at}; make the `effective` "
                                      "dates not overlap, or give one an `applies_to.when`", key=True))
@@ -272,13 +297,14 @@ def check_unused_conditions(library: Library) -> list[Problem]:
             visit(node[0] if node else None)
             stack += sorted(used - before)
     return [Problem(src.file, f"condition '{name}' is not used by any test", *(src.positions.key(("conditions", name))
-                    or (None, None)), "use it as `{condition: " + name + "}`, or remove it")
+                    or (None, None)), "use it as `{condition: " + name + "}`, or remove it", "unused-condition")
             for name, (_, src) in named.items() if name not in used]
 
 
 def lint(library: Library) -> list[Problem]:
     """The authoring checks over every parsed rule file."""
-    entries = [_Entry(raw, base, src) for src in library.sources for base, raw in rule_entries(src.data)]
+    entries = [_Entry(raw, base, src) for src in library.sources for base, raw in rule_entries(src.data)
+               if src.ok(*base)]
     out: list[Problem] = []
     for entry in entries:
         out += check_citations(entry, library.shared)
@@ -288,7 +314,8 @@ def lint(library: Library) -> list[Problem]:
         out += check_edition(entry, library.ruleset.editions)
         out += check_request_comments(entry)
         out += check_example_facts(entry)
-    return out + check_overlaps(entries, library.ruleset.editions) + check_unused_conditions(library)
+    comparable = [e for e in entries if e.ok("applies_to") and e.ok("effective") and e.ok("source")]
+    return out + check_overlaps(comparable, library.ruleset.editions) + check_unused_conditions(library)
 
 
 def validate(path: str | Path | None = None) -> Validation:

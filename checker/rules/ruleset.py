@@ -20,6 +20,7 @@ import yaml
 from checker import __version__
 from checker.core.errors import InputError, Problem
 from checker.core.resources import rules_dir
+from checker.core.yaml_words import file_problem
 from checker.core.yamlpos import Positions, load
 from checker.facts.vocabulary import suggest, vocabulary
 from checker.rules import cache
@@ -226,10 +227,10 @@ class _Checker:
         self.facts = vocabulary()
         self.conditions = conditions if conditions is not None else {}
 
-    def add(self, path: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
+    def add(self, code: str, path: tuple, message: str, hint: str | None = None, key: bool = False) -> None:
         pos = self.positions.key(path) if key else self.positions.find(path)
         line, col = pos if pos else (None, None)
-        self.problems.append(Problem(self.file, message, line, col, hint))
+        self.problems.append(Problem(self.file, message, line, col, hint, code))
 
     def test(self, node: dict, path: tuple) -> None:
         for key in ("all", "any"):
@@ -239,7 +240,7 @@ class _Checker:
             self.test(node["not"], (*path, "not"))
         if "condition" in node and node["condition"] not in self.conditions:
             near = difflib.get_close_matches(node["condition"], sorted(self.conditions), n=1, cutoff=0.6)
-            self.add((*path, "condition"), f"unknown condition '{node['condition']}'",
+            self.add("unknown-condition", (*path, "condition"), f"unknown condition '{node['condition']}'",
                      f"did you mean '{near[0]}'?" if near else
                      "named conditions are defined under `conditions:` in a file of shared criteria")
         if "fact" not in node:
@@ -248,14 +249,15 @@ class _Checker:
         fact = self.facts.get(name)
         if fact is None:
             hint = suggest(name)
-            self.add((*path, "fact"), f"unknown fact '{name}'", f"did you mean '{hint}'?" if hint else
+            self.add("unknown-fact", (*path, "fact"), f"unknown fact '{name}'", f"did you mean '{hint}'?" if hint else
                      "see `mtus rules facts` or schemas/case.schema.json for the fact vocabulary")
             return
         (op,) = [k for k in node if k != "fact"] or [None]
         kind = _a(fact.type)
         operator = OPERATORS.get(op)
         if operator is not None and not fits(operator, fact.type, fact.numeric):
-            self.add((*path, op), f"operator '{op}' needs {NEEDS_WORDS[operator.needs]}, but '{name}' is {kind}",
+            self.add("operator-type",
+                     (*path, op), f"operator '{op}' needs {NEEDS_WORDS[operator.needs]}, but '{name}' is {kind}",
                      alternatives(operator, fact.type, fact.numeric), key=True)
         elif op in ("equals", "in") and fact.enum:
             self.values(node[op], (*path, op), name, fact.enum)
@@ -270,7 +272,8 @@ class _Checker:
         for i, value in items:
             if isinstance(value, _PYTHON_TYPES[fact_type]) and not (fact_type != "boolean" and isinstance(value, bool)):
                 continue
-            self.add(path if i is None else (*path, i), f"{value!r} can never equal '{name}', which is {_a(fact_type)}",
+            self.add("operand-type",
+                     path if i is None else (*path, i), f"{value!r} can never equal '{name}', which is {_a(fact_type)}",
                      'put it in quotes: "' + str(value) + '"' if fact_type == "string" else
                      "use 'is: true' or 'is: false'" if fact_type == "boolean" else "write a number, without quotes")
 
@@ -281,14 +284,14 @@ class _Checker:
             if value in allowed:
                 continue
             near = difflib.get_close_matches(str(value), [str(a) for a in allowed], n=1, cutoff=0.6)
-            self.add(path if i is None else (*path, i), f"'{value}' is not a value of '{name}'",
+            self.add("enum-value", path if i is None else (*path, i), f"'{value}' is not a value of '{name}'",
                      f"did you mean '{near[0]}'?" if near else "one of: " + ", ".join(allowed))
 
     def template(self, text: str, path: tuple) -> None:
         for name in template_paths(text):
             if name not in self.facts:
                 hint = suggest(name)
-                self.add(path, f"explanation names unknown fact '{{{name}}}'",
+                self.add("unknown-template-field", path, f"explanation names unknown fact '{{{name}}}'",
                          f"did you mean '{{{hint}}}'?" if hint else None)
 
 
@@ -297,6 +300,11 @@ class _Source:
     file: str
     data: dict
     positions: Positions
+    broken: frozenset[tuple] = frozenset()  # parts with schema problems: reported, not checked further
+
+    def ok(self, *path: str | int) -> bool:
+        """Whether the part at ``path`` (and every part holding it) passed the rule schema."""
+        return not any(path[:n] in self.broken for n in range(len(path) + 1))
 
 
 def rule_files(path: str | Path | None = None) -> list[Path]:
@@ -305,7 +313,7 @@ def rule_files(path: str | Path | None = None) -> list[Path]:
     if root.is_file():
         return [root]
     if not root.exists():
-        raise InputError(Problem(str(root), "no such file or folder"))
+        raise InputError(Problem(str(root), "no such file or folder", code="no-such-file"))
     return sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES
                   and not NOT_RULE_FOLDERS.intersection(p.relative_to(root).parts))
 
@@ -334,16 +342,18 @@ def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
             problems.extend(_yaml_hint(p, f) for p in exc.problems)
             continue
         if not isinstance(data, dict):
-            problems.append(Problem(str(f), "a rule file must be a mapping (id: ..., or rules: [...])", 1, 1))
+            problems.append(Problem(str(f), "a rule file must be a mapping (id: ..., or rules: [...])", 1, 1,
+                                    code="not-a-mapping"))
             continue
         from checker.rules.errors import rule_schema_problems  # jsonschema: only when a file is not cached
 
-        found = rule_schema_problems(data, positions, str(f))
-        if found:
-            problems.extend(found)
+        found, broken = rule_schema_problems(data, positions, str(f))
+        problems.extend(found)
+        if () in broken:
             continue
-        sources.append(_Source(str(f), data, positions))
-        cache.store_checked_rule_file(f, content, data, positions)
+        sources.append(_Source(str(f), data, positions, frozenset(broken)))
+        if not found:
+            cache.store_checked_rule_file(f, content, data, positions)
     return sources, problems
 
 
@@ -354,6 +364,7 @@ _OPENED = {"while parsing a flow sequence": "the list '[' opened",
 
 def _yaml_hint(problem: Problem, file: Path) -> Problem:
     """Where the unclosed bracket or quote behind a YAML syntax error began (PyYAML knows, the message drops it)."""
+    problem = file_problem(problem, file)
     if not problem.message.startswith("invalid YAML") or problem.hint:
         return problem
     try:
@@ -392,6 +403,7 @@ class _Named:
         self.parsed: dict[str, Node] = {}
         self.resolving: list[str] = []
         self.cyclic: set[str] = set()  # reported once; then read as an empty condition, not followed again
+        self.broken_shared: set[str] = set()  # shared criteria with schema problems
 
     def __call__(self, name: str) -> Node:
         if name in self.parsed:
@@ -443,18 +455,25 @@ def _collect_shared(sources: list[_Source], named: _Named) -> tuple[dict, list[P
             continue
         check = _Checker(src.file, src.positions)
         for i, crit in enumerate(src.data.get("criteria", [])):
-            if "id" not in crit:
+            if "id" not in crit or not src.ok("criteria", i):
+                if isinstance(crit, dict) and isinstance(crit.get("id"), str):
+                    named.broken_shared.add(crit["id"])  # a `use:` of it is not "unknown"
                 continue
             if crit["id"] in shared:  # the first definition stays the one `use:` means
                 _, first, first_path = shared[crit["id"]]
-                check.add(("criteria", i, "id"), f"duplicate shared criterion id '{crit['id']}'",
+                check.add("duplicate-shared-criterion",
+                          ("criteria", i, "id"), f"duplicate shared criterion id '{crit['id']}'",
                           f"first defined at {_at(first, (*first_path, 'id'), src)}")
                 continue
             shared[crit["id"]] = (crit, src, ("criteria", i))
         for name, node in (src.data.get("conditions") or {}).items():
+            if not src.ok("conditions", name):
+                named.cyclic.add(name)  # known, reported by the schema: read as empty, not checked again
+                named.defined.setdefault(name, ({"all": []}, src))
+                continue
             if name in named.defined:
                 first = named.defined[name][1]
-                check.add(("conditions", name), f"duplicate condition '{name}'",
+                check.add("duplicate-condition", ("conditions", name), f"duplicate condition '{name}'",
                           f"first defined at {_at(first, ('conditions', name), src, key=True)}", key=True)
                 continue
             named.defined[name] = (node, src)
@@ -472,13 +491,15 @@ def _check_conditions(named: _Named) -> list[Problem]:
     """Each named condition's test is sound and no condition uses itself, directly or through others."""
     problems = []
     for name, (node, src) in named.defined.items():
+        if name in named.cyclic:
+            continue
         check = _Checker(src.file, src.positions, named.defined)
         check.test(node, ("conditions", name))
         if not check.problems:
             try:
                 named(name)
             except _ConditionCycle as cycle:
-                check.add(("conditions", name), f"condition '{name}' uses itself: {cycle}",
+                check.add("condition-cycle", ("conditions", name), f"condition '{name}' uses itself: {cycle}",
                           "a condition may use others, but never one that leads back to it", key=True)
                 named.cyclic.add(name)
         problems.extend(check.problems)
@@ -502,14 +523,17 @@ def load_library(path: str | Path | None = None) -> Library:
             if csrc is src and "test" in crit:
                 check.test(crit["test"], (*cpath, "test"))
         for base, raw in rule_entries(src.data):
+            if not src.ok(*base) or not isinstance(raw.get("id"), str):
+                continue
             if raw["id"] in seen_ids:
                 first_file, first_line = seen_ids[raw["id"]]
                 at = f"line {first_line}" if first_file == src.file else f"{first_file}:{first_line}"
-                check.add((*base, "id"), f"duplicate rule id '{raw['id']}'", f"first defined at {at}")
+                check.add("duplicate-rule-id",
+                          (*base, "id"), f"duplicate rule id '{raw['id']}'", f"first defined at {at}")
             else:
                 seen_ids[raw["id"]] = (src.file, (src.positions.find((*base, "id")) or ("?",))[0])
             rule = _compile_rule(raw, base, src, shared, check, named, editions)
-            if rule is not None:
+            if rule is not None and not src.broken:  # a file with schema problems gives no rules
                 rules.append(rule)
         problems.extend(check.problems)
     digest = hashlib.sha256()
@@ -564,19 +588,27 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
     criteria: list[Criterion] = []
     ids: set[str] = set()
     unknown_use = False
-    for i, crit in enumerate(raw.get("criteria") or []):
+    for i, crit in enumerate((raw.get("criteria") or []) if src.ok(*base, "criteria") else []):
         cpath = (*base, "criteria", i)
+        if not src.ok(*cpath) or (isinstance(crit, dict) and crit.get("use") in named.broken_shared):
+            name = (crit.get("id") or crit.get("use")) if isinstance(crit, dict) else None
+            if isinstance(name, str):
+                ids.add(name)
+            else:
+                unknown_use = True  # its id is missing: no "undefined criterion" cascade
+            continue
         merged = merged_criterion(crit, shared)
         if merged is None:
             unknown_use = True
             hint = next(iter(sorted(shared, key=lambda s: -_similar(s, crit["use"]))), None)
-            check.add((*cpath, "use"), f"unknown shared criterion '{crit['use']}'",
+            check.add("unknown-shared-criterion", (*cpath, "use"), f"unknown shared criterion '{crit['use']}'",
                       f"did you mean '{hint}'?" if hint else "shared criteria live in a file with only `criteria:`")
             continue
         crit = merged
         checked = len(check.problems)
         if crit["id"] in ids:
-            check.add((*cpath, "id"), f"duplicate criterion id '{crit['id']}' in rule '{raw['id']}'")
+            check.add("duplicate-criterion-id",
+                      (*cpath, "id"), f"duplicate criterion id '{crit['id']}' in rule '{raw['id']}'")
         ids.add(crit["id"])
         check.test(crit["test"], (*cpath, "test"))
         if crit.get("when"):
@@ -587,15 +619,15 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
             continue
         line = (src.positions.find(cpath) or (None,))[0]
         criteria.append(_compile_criterion(crit, raw["source"], src.file, line, named))
-    if not unknown_use:  # an unknown `use:` already explains the missing id: no cascade
+    if not unknown_use and src.ok(*base, "decision"):  # an unknown `use:` already explains the missing id
         for name, where in _decision_refs(raw.get("decision") or {}, (*base, "decision")):
             if name not in ids:
                 near = difflib.get_close_matches(name, sorted(ids), n=1, cutoff=0.6)
-                check.add(where, f"decision names undefined criterion '{name}'",
+                check.add("undefined-criterion", where, f"decision names undefined criterion '{name}'",
                           f"did you mean '{near[0]}'?" if near else "defined: " + ", ".join(sorted(ids)))
-    if raw["applies_to"].get("when"):
+    if src.ok(*base, "applies_to") and raw["applies_to"].get("when"):
         check.test(raw["applies_to"]["when"], (*base, "applies_to", "when"))
-    if len(check.problems) > before:
+    if len(check.problems) > before or src.broken:
         return None
     applies = raw["applies_to"]
     when = parse_condition(applies["when"], named) if applies.get("when") else None
