@@ -285,7 +285,7 @@ def test_cli_never_writes_over_a_case_file_inside_an_input_folder(tmp_path):
     assert refused.returncode == 2 and refused.stderr.strip() == f"{case}: refusing to overwrite an input file"
     assert case.read_text() == (CASES / "c1.yaml").read_text()
     # A new file, or one the audit does not read (another suffix, hidden), may be written there.
-    for name in ("report.html", ".report.json", "report.json"):
+    for name in ("report.out", ".report.json", "report.json"):
         done = run_mtus("audit", folder, "--rules", RULES, "-f", "json", "-o", folder / name)
         assert done.returncode == 0, done.stderr
 
