@@ -280,6 +280,16 @@ def _build(data: Any, path: str, positions: yamlpos.Positions | None) -> tuple[D
         entries[norm] = entry
         owners[norm] = entry.key
 
+    def mapping_with_fields(spec: Any, where: tuple[Any, ...], what: str, needs: str, known: set[str]) -> bool:
+        """Whether an entry is a mapping; each field it has that is not ``known`` is a problem."""
+        if not isinstance(spec, dict):
+            probs.add(where, f"{what} must be a mapping with {needs}")
+            return False
+        for k in sorted(set(spec) - known, key=str):
+            probs.add((*where, k), f"unknown field '{k}' for {what}", key=True,
+                      hint="fields: " + ", ".join(sorted(known)))
+        return True
+
     raw_ingredients = data.get("ingredients")
     if not isinstance(raw_ingredients, dict):
         probs.add(("ingredients",), "'ingredients' must be a mapping of generic name -> fields")
@@ -288,12 +298,8 @@ def _build(data: Any, path: str, positions: yamlpos.Positions | None) -> tuple[D
         where = ("ingredients", gname)
         if gname != gname.lower().strip():
             probs.add(where, f"generic name '{gname}' must be lower case", key=True)
-        if not isinstance(spec, dict):
-            probs.add(where, f"ingredient '{gname}' must be a mapping with at least 'class'")
+        if not mapping_with_fields(spec, where, f"ingredient '{gname}'", "at least 'class'", _INGREDIENT_KEYS):
             continue
-        for k in sorted(set(spec) - _INGREDIENT_KEYS, key=str):
-            probs.add((*where, k), f"unknown field '{k}' for ingredient '{gname}'", key=True,
-                      hint="fields: " + ", ".join(sorted(_INGREDIENT_KEYS)))
         cls = spec.get("class")
         if cls not in DRUG_CLASSES:
             probs.add((*where, "class") if "class" in spec else where,
@@ -336,12 +342,8 @@ def _build(data: Any, path: str, positions: yamlpos.Positions | None) -> tuple[D
         raw_products = {}
     for pname, spec in raw_products.items():
         where = ("products", pname)
-        if not isinstance(spec, dict):
-            probs.add(where, f"product '{pname}' must be a mapping with 'ingredients'")
+        if not mapping_with_fields(spec, where, f"product '{pname}'", "'ingredients'", _PRODUCT_KEYS):
             continue
-        for k in sorted(set(spec) - _PRODUCT_KEYS, key=str):
-            probs.add((*where, k), f"unknown field '{k}' for product '{pname}'", key=True,
-                      hint="fields: " + ", ".join(sorted(_PRODUCT_KEYS)))
         ings = spec.get("ingredients")
         if not isinstance(ings, list) or not ings:
             probs.add((*where, "ingredients") if "ingredients" in spec else where,

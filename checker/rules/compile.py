@@ -46,21 +46,25 @@ def kleene_not(value: bool | None) -> bool | None:
     return None if value is None else not value
 
 
-def _combined(parts: tuple[Test, ...], decides: bool) -> Test:
-    """Kleene AND (``decides=False``) or OR (``decides=True``) of tests, stopping at the deciding value.
+def _combined(parts: tuple[Callable[[Any], Any], ...], decides: bool, start: Any) -> Callable[[Any], Any]:
+    """Kleene AND (``decides=False``) or OR (``decides=True``) of parts, stopping at the deciding value.
 
-    A plain loop over the parts rather than ``_kleene`` over a generator: this runs for every item.
+    ``start`` is the result when no part decides or is unknown: ``not decides`` for tests; NA for decisions,
+    where a part that does not apply (NA) is neutral and only a part that applies sets ``not decides``.
+    A plain loop rather than ``_kleene`` over a generator: this runs for every item.
     """
-    def test(f: Facts) -> bool | None:
-        unknown = False
+    def combined(x: Any) -> Any:
+        result = start
         for part in parts:
-            v = part(f)
+            v = part(x)
             if v is decides:
                 return decides
             if v is None:
-                unknown = True
-        return None if unknown else not decides
-    return test
+                result = None
+            elif result is NA and v is not NA:
+                result = not decides
+        return result
+    return combined
 
 
 def compile_test(node: Node | dict) -> Test:
@@ -74,7 +78,8 @@ def compile_test(node: Node | dict) -> Test:
     if isinstance(node, Not):
         inner = compile_test(node.part)
         return lambda f: None if (v := inner(f)) is None else not v
-    return _combined(tuple(compile_test(n) for n in node.parts), isinstance(node, AnyOf))
+    decides = isinstance(node, AnyOf)
+    return _combined(tuple(compile_test(n) for n in node.parts), decides, not decides)
 
 
 DecisionFn = Callable[[dict[str, Any]], Any]
@@ -90,21 +95,7 @@ def compile_decision(node: Node | Any) -> DecisionFn:
     if isinstance(node, Not):
         inner = compile_decision(node.part)
         return lambda values: NA if (v := inner(values)) is NA else kleene_not(v)
-    stop = isinstance(node, AnyOf)  # all: False decides; any: True decides
-    parts = tuple(compile_decision(n) for n in node.parts)
-
-    def combined(values: dict[str, Any]) -> Any:
-        result: Any = NA  # stays NA when no part applies
-        for part in parts:
-            v = part(values)
-            if v is stop:
-                return stop
-            if v is None:
-                result = None
-            elif v is not NA and result is NA:
-                result = not stop
-        return result
-    return combined
+    return _combined(tuple(compile_decision(n) for n in node.parts), isinstance(node, AnyOf), NA)
 
 
 _FIELD = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
