@@ -217,3 +217,14 @@ def test_no_outbound_call_without_fhir_server_and_prefetch_fetched_when_one_is_n
         assert status == 200 and "/fhir/Patient/p1" in asked
         status, _, page = call(answer["cards"][0]["links"][0]["url"])
         assert "value='65'" in page.decode()  # age at the order date, from the fetched Patient
+
+
+def test_an_order_signed_today_says_the_mtus_edition_in_force_is_not_encoded(server):
+    today = medication_request("mr-today", "Norco 10/325 mg tablet", "1 tablet every 6 hours as needed", 120,
+                               prn=True, authored="2026-11-30")
+    status, answer = post(server, "mtus-order-sign", hook([today]))
+    assert status == 200
+    detail = " ".join(answer["cards"][0]["detail"].split())
+    assert "⚠ No encoded MTUS edition was in force on 2026-11-30" in detail
+    assert "newest encoded edition: it was not in force on 2026-11-30" in detail
+    assert "no MTUS Drug List in force on 2026-11-30 is loaded" in detail

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ class RuleSet:
             for cls in rule.applies_classes:
                 self.by_class.setdefault(cls, []).append(rule)
 
-    @property
+    @cached_property
     def encoded_editions(self) -> set[str]:
         """Ids of the registry's editions that some rule cites."""
         out = set()

@@ -149,7 +149,7 @@ def _short(text: str, limit: int) -> str:
 
 def card_for(item: Any, ruleset: RuleSet, evidence: Any, link: str) -> dict[str, Any]:
     """The card of one evaluated draft order."""
-    from checker.engine.render import citation_text, criterion_evidence
+    from checker.engine.render import citation_text, criterion_evidence, formulary_text
 
     rule = ruleset.get(item.rule) if item.rule else None
     label = f"MTUS: {citation_text(rule.source)}" if rule is not None else "MTUS (no rule covers this order)"
@@ -171,6 +171,9 @@ def card_for(item: Any, ruleset: RuleSet, evidence: Any, link: str) -> dict[str,
         lines += [f"Rule `{item.rule}`: {item.rule_title}.", ""]
     if item.note:
         lines += [f"_{item.note}_", ""]
+    lines += [x for w in item.warnings for x in (f"⚠ {w}", "")]  # an edition not in force, no drug list...
+    if item.formulary:
+        lines += [formulary_text(item), ""]
     deciding = not_met + (missing if item.predicted != "overturned" else [])
     if deciding:
         lines.append("**Deciding criteria**")
