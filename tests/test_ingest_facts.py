@@ -20,7 +20,7 @@ from checker.ingest.sentences import split_sentences
 LABELS = ROOT / "tests" / "fixtures" / "labelled_facts"
 
 #: Floors at the level reached (micro-averaged over every scored fact type), and for key fact types.
-MICRO_PRECISION, MICRO_RECALL = 0.97, 0.91
+MICRO_PRECISION, MICRO_RECALL = 0.97, 0.92
 TYPE_FLOORS = {  # fact type: (precision, recall)
     "clinical.acute_exacerbation": (1.0, 1.0),
     "clinical.anxiety": (1.0, 0.8),
