@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from checker.facts.catalog import DrugCatalog, default_catalog
+from checker.facts.derived import GI_RISK_AGENTS
 from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
@@ -595,6 +596,7 @@ def _nsaid_use(s: Sentence, assessor: Assessor) -> list[Finding]:
         if (
             info is not None
             and info.drug_class == "nsaid"
+            and drug not in GI_RISK_AGENTS  # aspirin is a GI risk factor of its own, as in checker.facts.derived
             and not re.search(
                 r"gel|patch|cream|topical|flector|voltaren\s+gel|pennsaid", s.text[start : end + 20], re.I
             )
