@@ -119,24 +119,28 @@ def case_facts(case: dict) -> Facts:
     age = facts.get("patient.age")
     if age is not None:
         facts["gi_risk.age_over_65"] = age > 65
-    therapy = _opioid_therapy(case)
-    if therapy is not None:
-        facts["opioid_therapy"] = therapy
+    for name, classes in (("opioid_therapy", {"opioid"}), ("non_opioid_analgesic", {"nsaid", "topical_nsaid"})):
+        value = _therapy(case, classes)
+        if value is not None:
+            facts[name] = value
     surgery = _weeks(facts.get("clinical.surgery_date"), report)
     if surgery is not None:
         facts["clinical.weeks_since_surgery"] = surgery
     return facts
 
 
-def _opioid_therapy(case: dict) -> bool | None:
-    """An opioid among the current medications or the requested drugs: True; none, while a medication list is
-    documented: False; else None (not documented)."""
+def _therapy(case: dict, classes: set[str]) -> bool | None:
+    """A drug of one of ``classes`` among the current medications or the requested drugs: True; none, while a
+    medication list is documented: False; else None (not documented). Acetaminophen counts as a non-opioid
+    analgesic (class "nsaid" asked) only when taken on its own, not as an opioid's combination partner."""
     catalog = default_catalog()
     medications = [m.get("drug") for m in case.get("medications") or []]
     requested = [request.get("drug") or parse_request(request.get("text") or "").drug
                  for request in case.get("requests") or [] if request.get("kind") in (None, "drug")]
-    if any((info := catalog.ingredient(d)) is not None and info.is_opioid for d in medications + requested if d):
-        return True
+    for drug in medications + requested:
+        info = catalog.ingredient(drug) if drug else None
+        if info is not None and (info.drug_class in classes or (drug == "acetaminophen" and "nsaid" in classes)):
+            return True
     return False if medications else None
 
 
