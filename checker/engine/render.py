@@ -79,8 +79,8 @@ def citation_text(c: dict[str, str]) -> str:
     return ", ".join(p for p in parts if p)
 
 
-PROVENANCE = {"PUB": "checked against the published MTUS", "SEED": "as quoted in an IMR decision",
-              "LETTERS": "as quoted in IMR decisions", "RECALL": "recalled wording, not yet checked against the MTUS",
+PROVENANCE = {"PUB": "checked against a published text of the MTUS", "SEED": "as quoted in an IMR decision",
+              "LETTERS": "as quoted in IMR decisions", "RECALL": "recalled wording, not found in a published source",
               "REVIEWER": "an IMR reviewer's own words applying the guideline, not the guideline's"}
 
 
