@@ -152,19 +152,21 @@ def import_drug_list(path: Path, effective: date | None = None) -> tuple[str, in
     found = [(t, h) for t in tables if (h := _header(t)) is not None]
     if not found:
         raise InputError(Problem(str(path), "no header row naming the MTUS Drug List's columns in the first "
-                                 f"{_HEADER_SCAN} rows", hint="expected columns: " + ", ".join(COLUMNS)))
+                                 f"{_HEADER_SCAN} rows", hint="expected columns: " + ", ".join(COLUMNS),
+                                 code="drug-list-column"))
     table, (row_index, columns) = max(found, key=lambda f: len(f[1][1]))
     missing = [name for name in COLUMNS if name not in columns]
     if missing:
         headers = ", ".join(repr(c) for c in table.rows[row_index] if c)
         raise InputError(Problem(table.file, f"no column '{missing[0]}'" + "".join(f", no column '{m}'"
                                                                                    for m in missing[1:]), row_index + 1,
-                                 hint=f"the header row has: {headers}"))
+                                 hint=f"the header row has: {headers}", code="drug-list-column"))
     title_rows = table.rows[:row_index]
     when = effective or effective_date(title_rows)
     if when is None:
         raise InputError(Problem(str(path), "no effective date found above the header row",
-                                 hint="give it: --effective YYYY-MM-DD (the date on the DWC's order for this list)"))
+                                 hint="give it: --effective YYYY-MM-DD (the date on the DWC's order for this list)",
+                                 code="drug-list-column"))
     synthetic = any("synthetic" in c.lower() for row in title_rows for c in row) or "synthetic" in path.name.lower()
     drugs, problems = [], []
     for n, row in enumerate(table.rows[row_index + 1:], start=row_index + 2):
@@ -172,12 +174,12 @@ def import_drug_list(path: Path, effective: date | None = None) -> tuple[str, in
         if not any(cells.values()):
             continue
         if not cells["drug ingredient"]:
-            problems.append(Problem(table.file, "a row without a drug ingredient", n))
+            problems.append(Problem(table.file, "a row without a drug ingredient", n, code="drug-list-row"))
             continue
         status = _status(cells["exempt / non-exempt"])
         if status is None:
             problems.append(Problem(table.file, f"'{cells['exempt / non-exempt']}' is not Exempt or Non-Exempt "
-                                    f"({cells['drug ingredient']})", n))
+                                    f"({cells['drug ingredient']})", n, code="drug-list-row"))
             continue
         entry: dict[str, Any] = {"ingredient": cells["drug ingredient"], "status": status}
         for key, name in (("special_fill", "special fill"), ("perioperative_fill", "perioperative fill")):
@@ -190,7 +192,8 @@ def import_drug_list(path: Path, effective: date | None = None) -> tuple[str, in
     if problems:
         raise InputError(problems[0], problems[1:])
     if not drugs:
-        raise InputError(Problem(table.file, "the list has a header row but no drugs", row_index + 1))
+        raise InputError(Problem(table.file, "the list has a header row but no drugs", row_index + 1,
+                                 code="drug-list-row"))
     head: dict[str, Any] = {"list": "MTUS Drug List (8 CCR 9792.27.15)", "version": _version(title_rows),
                             "effective": when.isoformat(), "source": path.name}
     if synthetic:

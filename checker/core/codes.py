@@ -72,6 +72,11 @@ _ALL = (
     Code("overlapping-rules", _E, "two rules for the same drug on the same dates"),
     Code("unknown-edition", _E, "a rule cites an edition the editions registry does not list"),
     Code("edition-window", _E, "a rule in force outside the dates of its edition"),
+    # The editions registry and the MTUS Drug Lists (formulary).
+    Code("edition-registry", _E, "the editions registry is inconsistent (dates, ids, overlapping editions)"),
+    Code("drug-list", _E, "a formulary file (an imported MTUS Drug List) that cannot be used"),
+    Code("drug-list-column", _E, "the MTUS Drug List being imported lacks a column, or its effective date"),
+    Code("drug-list-row", _E, "a row of the MTUS Drug List being imported that cannot be read"),
     # Case files.
     Code("unknown-field", _E, "a case field the schema does not define"),
     Code("injury-after-report", _E, "the injury is dated after the report"),

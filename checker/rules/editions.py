@@ -83,7 +83,8 @@ def _date(value: object, problems: list[Problem], file: str, pos: tuple[int, int
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        problems.append(Problem(file, f"'{value}' is not a date (YYYY-MM-DD)", *(pos or (None, None))))
+        problems.append(Problem(file, f"'{value}' is not a date (YYYY-MM-DD)", *(pos or (None, None)),
+                                code="edition-registry"))
         return None
 
 
@@ -100,17 +101,19 @@ def load_editions(rules_path: str | Path | None = None) -> tuple[Editions, list[
     problems: list[Problem] = []
     entries = data.get("editions") if isinstance(data, dict) else None
     if not isinstance(entries, list):
-        return Editions(file=file), [Problem(file, "an editions file holds a list under `editions:`", 1, 1)]
+        return Editions(file=file), [Problem(file, "an editions file holds a list under `editions:`", 1, 1,
+                                                  code="edition-registry")]
     out = Editions(file=file, positions=positions)
     for i, raw in enumerate(entries):
         at = positions.find(("editions", i))
         if not isinstance(raw, dict) or not all(raw.get(k) for k in ("id", "guideline", "edition", "from")):
-            problems.append(Problem(file, "an edition needs id, guideline, edition and from", *(at or (None, None))))
+            problems.append(Problem(file, "an edition needs id, guideline, edition and from", *(at or (None, None)),
+                                    code="edition-registry"))
             continue
         for key in sorted(set(raw) - _FIELDS):
             problems.append(Problem(file, f"unknown field '{key}' in edition '{raw['id']}'",
                                     *(positions.key(("editions", i, key)) or (None, None)),
-                                    hint="known fields: " + ", ".join(sorted(_FIELDS))))
+                                    hint="known fields: " + ", ".join(sorted(_FIELDS)), code="edition-registry"))
         start = _date(raw["from"], problems, file, positions.find(("editions", i, "from")))
         end = _date(raw["to"], problems, file, positions.find(("editions", i, "to"))) if raw.get("to") else None
         if start is None:
@@ -124,27 +127,28 @@ def load_editions(rules_path: str | Path | None = None) -> tuple[Editions, list[
 def registry_problems(registry: Editions) -> list[Problem]:
     """Dates run forwards, ids are unique, editions of one guideline do not overlap, successors exist."""
     problems: list[Problem] = []
+
+    def problem(message: str, line: int | None, hint: str | None = None) -> Problem:
+        return Problem(registry.file or EDITIONS_FILE, message, line, hint=hint, code="edition-registry")
+
     ids = {e.id for e in registry.editions}
     seen: dict[str, Edition] = {}
     for e in registry.editions:
         if e.id in seen:
-            problems.append(Problem(registry.file or "", f"duplicate edition id '{e.id}'", e.line,
-                                    hint=f"first listed at line {seen[e.id].line}"))
+            problems.append(problem(f"duplicate edition id '{e.id}'", e.line,
+                                    f"first listed at line {seen[e.id].line}"))
         seen.setdefault(e.id, e)
         if e.end is not None and e.end < e.start:
-            problems.append(Problem(registry.file or "", f"edition '{e.id}' ends ({e.end}) before it starts "
-                                    f"({e.start})", e.line))
+            problems.append(problem(f"edition '{e.id}' ends ({e.end}) before it starts ({e.start})", e.line))
         if e.superseded_by and e.superseded_by not in ids:
-            problems.append(Problem(registry.file or "", f"edition '{e.id}' is superseded by unknown edition "
-                                    f"'{e.superseded_by}'", e.line))
+            problems.append(problem(f"edition '{e.id}' is superseded by unknown edition '{e.superseded_by}'", e.line))
     for j, later in enumerate(registry.editions):
         for earlier in registry.editions[:j]:
             if earlier.guideline != later.guideline:
                 continue
             if earlier.start <= (later.end or date.max) and later.start <= (earlier.end or date.max):
-                problems.append(Problem(registry.file or "", f"edition '{later.id}' overlaps edition '{earlier.id}' "
-                                        f"of {later.guideline}", later.line,
-                                        hint=f"end '{earlier.id}' the day before {later.start} (`to:`)"))
+                problems.append(problem(f"edition '{later.id}' overlaps edition '{earlier.id}' of {later.guideline}",
+                                        later.line, f"end '{earlier.id}' the day before {later.start} (`to:`)"))
     return problems
 
 

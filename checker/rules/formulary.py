@@ -95,7 +95,7 @@ def _fill(raw: object, problems: list[Problem], file: str, pos: tuple[int, int] 
     if isinstance(raw, dict) and (raw.get("days") is None or isinstance(raw.get("days"), int)):
         return Fill(raw.get("days"))
     problems.append(Problem(file, f"a fill is `{{days: N}}` (or true when the list gives no limit), not {raw!r}",
-                            *(pos or (None, None))))
+                            *(pos or (None, None)), code="drug-list"))
     return None
 
 
@@ -106,19 +106,20 @@ def load_drug_list(path: str | Path) -> DrugList:
     head = data.get("formulary") if isinstance(data, dict) else None
     if not isinstance(head, dict) or not isinstance(data.get("drugs"), list):
         raise InputError(Problem(file, "a formulary file holds `formulary: {effective: ...}` and `drugs: [...]`", 1, 1,
-                                 hint="write it with `mtus formulary import LIST -o FILE`"))
+                                 hint="write it with `mtus formulary import LIST -o FILE`", code="drug-list"))
     try:
         effective = date.fromisoformat(str(head.get("effective")))
     except ValueError:
+        where = positions.find(("formulary", "effective")) or (None, None)
         raise InputError(Problem(file, f"effective date '{head.get('effective')}' is not a date (YYYY-MM-DD)",
-                                 *(positions.find(("formulary", "effective")) or (None, None)))) from None
+                                 *where, code="drug-list")) from None
     out = DrugList(file, effective, head.get("version"), head.get("source"), bool(head.get("synthetic")))
     problems: list[Problem] = []
     for i, row in enumerate(data["drugs"]):
         at = positions.find(("drugs", i))
         if not isinstance(row, dict) or not row.get("ingredient") or row.get("status") not in STATUSES:
             problems.append(Problem(file, "a drug needs `ingredient` and `status` (exempt or non_exempt)",
-                                    *(at or (None, None))))
+                                    *(at or (None, None)), code="drug-list"))
             continue
         drug = ListedDrug(str(row["ingredient"]), generic_names(str(row["ingredient"])), row["status"],
                           _fill(row.get("special_fill"), problems, file, positions.find(("drugs", i, "special_fill"))),
@@ -128,7 +129,7 @@ def load_drug_list(path: str | Path) -> DrugList:
         first = out.drugs.get(drug.ingredients)
         if first is not None:
             problems.append(Problem(file, f"'{drug.ingredient}' is listed twice (as '{first.ingredient}' at line "
-                                    f"{first.line})", *(at or (None, None))))
+                                    f"{first.line})", *(at or (None, None)), code="drug-list"))
             continue
         out.drugs[drug.ingredients] = drug
     if problems:
@@ -156,7 +157,8 @@ def load_drug_lists(files: list[Path]) -> tuple[list[DrugList], list[Problem]]:
     for d in lists:
         if d.effective in seen:
             problems.append(Problem(d.file, f"two MTUS Drug Lists take effect on {d.effective} (also "
-                                    f"{seen[d.effective].file})", hint="keep one file per version of the list"))
+                                    f"{seen[d.effective].file})", hint="keep one file per version of the list",
+                                    code="drug-list"))
         seen[d.effective] = d
     return lists, problems
 
