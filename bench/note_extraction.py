@@ -14,10 +14,11 @@ from checker.ingest.evaluate import score_notes, totals
 
 
 def main(folder: str) -> None:
+    for held_out, what in ((False, "notes the reader was written on"), (True, "held-out notes")):
+        total = totals(score_notes(folder, held_out))
+        print(f"{what}: {total.tp} correct, {total.fp} wrong or extra, {total.fn} missed; "
+              f"precision {total.precision:.3f}, recall {total.recall:.3f}")
     counts = score_notes(folder)
-    total = totals(counts)
-    print(f"notes in {folder}: {total.tp} correct, {total.fp} wrong or extra, {total.fn} missed; "
-          f"precision {total.precision:.3f}, recall {total.recall:.3f}")
     for kind, c in sorted(counts.items()):
         p = "-" if c.precision is None else f"{c.precision:.2f}"
         r = "-" if c.recall is None else f"{c.recall:.2f}"

@@ -138,3 +138,44 @@ def test_yaml_header_says_to_check_the_evidence():
     assert result.returncode == 0
     assert result.stdout.startswith("# Case read from")
     assert yaml.safe_load(result.stdout)["case_id"] == "pr2_opioid_documented"
+
+
+def test_a_pdf_note_reads_as_its_text():
+    pdf = run_mtus("check", NOTES / "pr2_knee_tramadol.pdf", "-f", "json")
+    txt = run_mtus("check", NOTES / "pr2_knee_tramadol.txt", "-f", "json")
+    assert pdf.returncode == 0, pdf.stderr
+    a, b = _item(json.loads(pdf.stdout)), _item(json.loads(txt.stdout))
+    assert a["request"] == b["request"] and a["predicted"] == b["predicted"] == "overturned"
+    assert [c["status"] for c in a["criteria"]] == [c["status"] for c in b["criteria"]]
+
+
+def test_held_out_notes_precision_and_recall_floor():
+    counts = totals(score_notes(NOTES, held_out=True))
+    assert counts.tp >= 40 and counts.precision >= 0.95 and counts.recall >= 0.9, counts.errors
+
+
+def test_real_letter_summaries_read_as_notes_state_few_wrong_facts():
+    """The clinical summaries of the hand-labelled real letters, read by the note reader: what it states is
+    right (precision); it cannot see what only the rationales say, so recall is not the measure here."""
+    from checker.ingest.evaluate import load_labels, score
+    from checker.ingest.letter import parse_letter
+    from checker.ingest.text import letter_text
+
+    pairs = []
+    for rel, labels in load_labels(ROOT / "tests" / "fixtures" / "labelled_facts"):
+        letter = parse_letter(letter_text(ROOT / rel), rel)
+        case = note_to_case(letter.summary, rel, [i.request_text or i.title for i in letter.items])
+        case.pop("ur_date", None)
+        (case.get("injury") or {}).pop("date", None)
+        gold = {**labels, "case": {k: v for k, v in labels["case"].items() if k not in ("injury.date", "ur_date")}}
+        pairs.append((rel, gold, case))
+    total = totals(score(pairs))
+    assert len(pairs) >= 25 and total.precision >= 0.9 and total.recall >= 0.45, total.errors
+
+
+def test_a_crush_injury_years_ago_is_not_a_severe_acute_injury():
+    data = note_to_case(read_note(NOTES / "pr2_gabapentin_ppi.txt"), "n.txt")
+    assert "severe_acute_injury" not in (data.get("clinical") or {})
+    recent = "Date of Injury: 01/02/2017\nDate of Visit: 02/01/2017\nHISTORY:\nHe has a crush injury of the foot.\n" \
+             "PLAN:\nNorco 5/325 #20\n"
+    assert note_to_case(recent, "r.txt")["clinical"]["severe_acute_injury"] is True

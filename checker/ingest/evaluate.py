@@ -170,13 +170,16 @@ def totals(counts: dict[str, Counts]) -> Counts:
     return total
 
 
-def score_notes(folder: str | Path) -> dict[str, Counts]:
-    """Score the note extractor on the labelled notes of ``folder`` (its ``labels.yaml``)."""
+def score_notes(folder: str | Path, held_out: bool | None = None) -> dict[str, Counts]:
+    """Score the note extractor on the labelled notes of ``folder`` (its ``labels.yaml``); ``held_out`` True or
+    False keeps only the notes marked held out (written after the reader) or only the others."""
     from checker.ingest.note import note_to_case, read_note
 
     labels = yaml.safe_load((Path(folder) / "labels.yaml").read_text(encoding="utf-8")) or {}
     pairs = []
     for name, label in labels.items():
+        if held_out is not None and bool(label.get("held_out")) != held_out:
+            continue
         path = Path(folder) / name
         pairs.append((name, label, note_to_case(read_note(path), str(path))))
     return score(pairs, NOTE_CASE_FACTS, NOTE_REQUEST_FACTS)

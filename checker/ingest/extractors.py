@@ -335,7 +335,7 @@ _MONTHS = (
 _CONTINUING = re.compile(
     r"\b(?:has\s+been|had\s+been|have\s+been|was|is|remains?)\s+(?:\w+\s+){0,2}?(?:taking|on|using|utilizing|prescribed)"
     r"|\bcurrent(?:ly)?\s+(?:taking|on|using|prescribed)|\bcontinu(?:e|ed|es|ing|ation)\b(?!\s+(?:to\s+)?(?:have\s+|report\w*\s+|complain\w*\s+(?:of\s+)?)?(?:\w+\s+)?"
-    r"(?:pain|complaints?|symptoms?|spasms?|tenderness|difficult\w*))|\brefills?\b|"
+    r"(?:pain|complaints?|symptoms?|spasms?|tenderness|difficult\w*))|(?<!with\s)(?<!one\s)(?<!two\s)(?<!\d\s)\brefills?\b(?!\s*(?:x\s*|:\s*)?\d)|"
     r"\b(?:ongoing|long[\s-]*term|chronic|prolonged|prior|previous|continued)\s+use\b|\bsince\s+at\s+least\b|"
     r"\bmedications?\s+(?:have\s+|has\s+)?(?:included?|includes)\b|\bcurrent\s+medications?\b|"
     r"\bprescribed\s+\w+\s+since\b|\bhas\s+been\s+(?:\w+\s+)?on\s+this\s+medication",

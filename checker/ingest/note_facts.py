@@ -28,7 +28,7 @@ from checker.ingest.extractors import (
     request_targets,
     sentence_findings,
 )
-from checker.ingest.facts import Assessor, Finding, _demographics, _finding, _pronoun_sex
+from checker.ingest.facts import Assessor, Finding, _demographics, _finding, _pronoun_sex, _recent_injury_only
 from checker.ingest.icd10 import ICD10_CODE, icd10_categories
 from checker.ingest.note_text import NoteLine, NoteSection, note_lines, note_sentences
 from checker.ingest.sentences import Sentence
@@ -50,7 +50,7 @@ _TITLE_SEX = re.compile(r"\b(?:(Mr)|(Ms|Mrs|Miss))\.?\s+[A-Z]")
 # a sentence about the patient's medications that names no drug
 _ABOUT_MEDICATIONS = re.compile(
     r"\b(?:medications?|meds|medicines?|opioids?|opiates?|narcotics?|analgesics?|pain\s+pills?|side[\s-]effects?|"
-    r"adverse\s+effects?|aberrant|drug[\s-](?:related|seeking|taking)|early\s+refills?|lost\s+(?:prescriptions?|"
+    r"adverse\s+effects?|aberrant|misuse|diversion|drug[\s-](?:related|seeking|taking)|early\s+refills?|lost\s+(?:prescriptions?|"
     r"medications?)|prescribers?|constipation|sedation|sedated|drowsiness|drowsy|somnolence|dizziness|"
     r"(?:treatment|functional)\s+goals?|goals?\s+of\s+(?:treatment|therapy)|wean(?:ing)?|taper(?:ing)?)\b",
     re.I,
@@ -69,6 +69,7 @@ _TAKING = re.compile(
     re.I,
 )
 _SINCE = re.compile(r"\bsince\s+" + DATE_RE, re.I)
+_SINCE_MONTH = re.compile(r"\bsince\s+(\d{1,2})\s*/\s*((?:19|20)\d{2})\b", re.I)
 _NOT_NOW = re.compile(r"\b(?:after|failed|tried|instead\s+of|previously|prior|stopped)\b", re.I)
 
 
@@ -141,7 +142,7 @@ def _medication_lines(line: NoteLine) -> list[Finding]:
     return out
 
 
-def _taking(s: Sentence, assessor: Assessor) -> list[Finding]:
+def _taking(s: Sentence, assessor: Assessor, targets: list[int]) -> list[Finding]:
     """"She has taken Norco 10/325 mg since 02/26/2015": a current medication, first noted on that date."""
     lead = _TAKING.search(s.text)
     if not lead:
@@ -160,6 +161,10 @@ def _taking(s: Sentence, assessor: Assessor) -> list[Finding]:
             iso = iso_date("/".join(since.groups()[-3:]))
             if iso:
                 med["first_noted"] = iso
+        month = _SINCE_MONTH.search(s.text) if not since and len(mentions) == 1 else None
+        if month and 1 <= int(month.group(1)) <= 12:
+            med["first_noted"] = f"{month.group(2)}-{int(month.group(1)):02d}-01"  # "since 03/2016": its first day
+            out += [_finding("request.first_noted", med["first_noted"], s, t, month.group(0)) for t in targets]
         out.append(_finding("medications", med, s))
     return out
 
@@ -250,7 +255,8 @@ def _pain_assessment(text: str, sentences: list[tuple[Sentence, NoteSection]]) -
         return []
     first = min(found.values(), key=lambda s: s.start)
     last = max(found.values(), key=lambda s: s.end)
-    return [Finding("pain.assessment_complete", True, text[first.start:last.end], first.start, last.end,
+    said = text[first.start:last.end].replace("\n", " ")
+    return [Finding("pain.assessment_complete", True, said, first.start, last.end,
                     cue="current, least, average, after the dose, onset, duration")]
 
 
@@ -305,6 +311,37 @@ _PAIN_CLASS = {c: True for c in ("opioid", "muscle_relaxant", "benzodiazepine", 
 def _drug_class(request: dict[str, Any]) -> str | None:
     info = _catalog().ingredient(request["drug"]) if request.get("drug") else None
     return info.drug_class if info is not None else None
+
+
+#: Request facts only a sentence naming the drug can state.
+_DRUG_SPECIFIC = frozenset({"request.continuing", "request.first_noted", "request.trial", "request.long_term_use",
+                            "request.start_date_known"})
+
+
+_NO_SIDE_EFFECTS = re.compile(
+    r"\b(?:denies|denied|no|without|free\s+of)\s+(?:any\s+)?(?:side\s+effects|adverse\s+effects|constipation|"
+    r"nausea|sedation|drowsiness|somnolence|dizziness)\b", re.I)
+_NO_ABERRANT = re.compile(
+    r"\b(?:no|denies|without)\s+(?:signs?\s+of\s+|evidence\s+of\s+|concerns?\s+(?:for|of|about)\s+)?"
+    r"(?:misuse|diversion|abuse|aberrant|drug[\s-]seeking|early\s+refills?)\b", re.I)
+
+
+def _none_of(s: Sentence, targets: list[int]) -> list[Finding]:
+    """"She denies constipation, nausea or sedation", "No signs of misuse or diversion": asked, and absent."""
+    out: list[Finding] = []
+    m = _NO_SIDE_EFFECTS.search(s.text)
+    if m and not _SIDE_EFFECT_PRESENT.search(s.text):
+        out += [_finding("request.adverse_effects_assessed", True, s, t, m.group(0)) for t in targets]
+        out += [_finding("request.side_effects_documented", False, s, t, m.group(0)) for t in targets]
+    m = _NO_ABERRANT.search(s.text)
+    if m:
+        out += [_finding("request.aberrant_behavior_assessed", True, s, t, m.group(0)) for t in targets]
+        out += [_finding("request.aberrant_behavior", False, s, t, m.group(0)) for t in targets]
+    return out
+
+
+_SIDE_EFFECT_PRESENT = re.compile(r"\b(?:reports?|reported|has|having|complains?\s+of|with)\s+(?:\w+\s+){0,2}?"
+                                  r"(?:constipation|nausea|sedation|drowsiness|dizziness|somnolence)\b", re.I)
 
 
 def _current_drugs(text: str, sentences: list[tuple[Sentence, NoteSection]], assessor: Assessor) -> set[str]:
@@ -364,15 +401,19 @@ def note_findings(text: str, sections: list[NoteSection], requests: list[dict[st
         if section.kind == "plan":  # what is planned is not yet a fact: only what it says of the requests
             out += [f for f in sentence_findings(s, None, requests, assessor, targets) if f.request is not None]
             continue
-        out += _pain_and_relief(s, targets)
+        paired = _pain_and_relief(s, targets)
+        out += paired
         out += _instrument(s, report)
         out += _prn_frequency(s, targets, requests)
         out += _function_credit(s, targets, bool(named), assessor)
-        out += _taking(s, assessor)
-        if section.kind != "header":
-            out += _demographics(s)
-        out += sentence_findings(s, None, requests, assessor, targets)
-        if section.kind == "header":
-            out = [f for f in out if not (f.fact.startswith("diagnoses") and f.sentence == s.text)]
+        out += _taking(s, assessor, named)
+        out += _none_of(s, targets)
+        out += _demographics(s)
+        found = sentence_findings(s, None, requests, assessor, targets)
+        scored = {f.value for f in paired if f.fact in ("pain.with_medication", "pain.without_medication")}
+        found = [f for f in found if not (f.fact == "pain.current" and f.value in scored)]  # "7/10 on meds"
+        if not named:  # a sentence about "the medications" says nothing of when one drug was started
+            found = [f for f in found if f.request is None or f.fact not in _DRUG_SPECIFIC]
+        out += found
     out += _pronoun_sex([s for s, _ in sentences])
-    return out
+    return _recent_injury_only(out)  # a fracture or crush is a severe acute injury only within 13 weeks

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from checker.ingest.sentences import Sentence, classify, factual_clauses, split_sentences
 
@@ -88,22 +89,44 @@ class NoteLine:
     listed: bool  # the line starts with a list marker ("1.", "-", "a)")
 
 
+_LABEL_START = re.compile(r"^[ \t]*[A-Z][A-Za-z0-9 /()'&-]{0,40}:")
+
+
+@cache
+def _wrap_width(text: str) -> int:
+    """The width a wrapped note (a PDF, a hard-wrapped text file) fills: the longest lines' typical length."""
+    lengths = sorted(len(line.rstrip()) for line in text.split("\n") if line.strip())
+    return lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+
+
 def note_lines(text: str, section: NoteSection) -> list[NoteLine]:
-    """The non-empty lines of a section body, list markers cut off."""
-    out: list[NoteLine] = []
+    """The paragraphs of a section body, list markers cut off: a line that fills the note's width continues on
+    the next (a wrapped line), unless the next starts a list item or a "Label:"; the line breaks inside a
+    paragraph read as spaces (same length, so spans stay those of the note)."""
+    width = _wrap_width(text)
+    rows: list[tuple[int, int, bool]] = []  # (start, end, listed)
     pos = section.start
+    previous_full = False
     for raw in text[section.start: section.end].split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
         lead = _ITEM_LEAD.match(raw)
-        a = start + (lead.end() if lead else 0)
-        while a < end and text[a].isspace():
+        if not raw.strip():
+            previous_full = False
+            continue
+        if rows and previous_full and not lead and not _LABEL_START.match(raw):
+            rows[-1] = (rows[-1][0], end, rows[-1][2])
+        else:
+            rows.append((start + (lead.end() if lead else 0), end, bool(lead)))
+        previous_full = width >= 40 and len(raw.rstrip()) >= 0.75 * width
+    out: list[NoteLine] = []
+    for a, b, listed in rows:
+        while a < b and text[a].isspace():
             a += 1
-        b = end
         while b > a and text[b - 1].isspace():
             b -= 1
         if b > a:
-            out.append(NoteLine(text[a:b], a, b, section, bool(lead)))
+            out.append(NoteLine(text[a:b].replace("\n", " "), a, b, section, listed))
     return out
 
 
