@@ -20,7 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from checker.audit.fidelity import GROUPS, ScoredItem, load_reasons, report, score_folder  # noqa: E402
+from checker.audit.fidelity import (  # noqa: E402
+    GROUPS,
+    ScoredItem,
+    load_reasons,
+    report,
+    score_folder,
+    services_by_type,
+)
 from checker.rules.ruleset import load_rules  # noqa: E402
 
 LETTERS = ROOT / "cases" / "letters" / "pdf"
@@ -34,7 +41,7 @@ def measure() -> tuple[dict[str, dict], list[ScoredItem]]:
     reasons = load_reasons(REASONS)
     letters = score_folder(LETTERS, ruleset, reasons)
     seeds = score_folder(SEEDS, ruleset, reasons)
-    return report(letters, seeds), letters + seeds
+    return {**report(letters, seeds), "services_by_type": services_by_type(letters)}, letters + seeds
 
 
 def _fmt(value) -> str:
@@ -69,6 +76,24 @@ def table(result: dict[str, dict]) -> str:
         f"{services[g]['covered']} ({_fmt(services[g]['coverage'])})".rjust(16) for g in GROUPS))
     lines.append(f"{'  agreement on predicted':{width}s}" + "".join(
         f"{_fmt(services[g]['agreement_covered'])} of {services[g]['predicted']}".rjust(16) for g in GROUPS))
+    service_rows = [
+        ("covered (rule or MTUS silent)", lambda f: f"{f['covered']} ({_fmt(f['coverage'])})"),
+        ("  of which MTUS silent", lambda f: f["silent"]),
+        ("agreement (uncovered = miss)", lambda f: _fmt(f["agreement"])),
+        ("agreement on predicted", lambda f: f"{_fmt(f['agreement_covered'])} of {f['predicted']}"),
+        ("Cohen's kappa", lambda f: "-" if f["kappa"] is None else f"{f['kappa']:+.2f}"),
+        ("overturned caught", lambda f: f"{f['overturned']['caught']} of {f['overturned']['actual']}"),
+        ("false overturns", lambda f: f["false_overturns"]),
+    ]
+    lines.append("")
+    lines += [f"{name:{width}s}" + "".join(f"{get(services[g])!s:>16s}" for g in GROUPS) for name, get in service_rows]
+    halves = ("tuning", "check", "letters")
+    lines += ["", f"{'services by type (n cov ok kappa)':{width}s}" + "".join(f"{h:>24s}" for h in halves)]
+    for name, by_half in result["services_by_type"].items():
+        cells = [f"{f['items']:>4} {f['covered']:>4} {f['correct']:>4} "
+                 f"{'-' if f['kappa'] is None else format(f['kappa'], '+.2f'):>6}"
+                 for f in (by_half[h] for h in halves)]
+        lines.append(f"{name:{width}s}" + "".join(c.rjust(24) for c in cells))
     return "\n".join(lines)
 
 

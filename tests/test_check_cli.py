@@ -187,7 +187,7 @@ def test_an_item_the_mtus_is_silent_on_says_so_in_every_format():
 def test_an_unknown_drug_and_an_unencoded_service_say_why_there_is_no_prediction(tmp_path):
     case = tmp_path / "c.yaml"
     case.write_text("case_id: X1\nreport_date: '2016-10-01'\nrequests:\n"
-                    "  - text: Zorblax 20mg #30\n  - text: Physical therapy x6\n")
+                    "  - text: Zorblax 20mg #30\n  - text: Functional capacity evaluation\n")
     doc = json.loads(run_mtus("check", case, "--format", "json").stdout)
     assert [(i["predicted"], i["coverage"]) for i in doc["cases"][0]["items"]] == [
         (None, "unrecognised"), (None, "not_encoded")]

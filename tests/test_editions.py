@@ -73,8 +73,11 @@ def test_a_date_before_the_first_edition_warns_and_uses_the_earliest_never_silen
 
 def test_a_date_in_the_first_mtus_before_the_chronic_pain_guidelines_names_the_edition_in_force():
     (case,) = check_json(SEED, "--as-of", "2008-01-01")["cases"]
-    assert "the MTUS in force then: MTUS (ACOEM Practice Guidelines, 2nd Edition, 2004) (2007), 2007-06-15 to " \
-           "2017-11-30, not encoded" in case["warnings"][0]
+    # The first MTUS (ACOEM 2004) is encoded for services (rules/services); a drug item, which only the Chronic
+    # Pain guidelines cover, is judged under their earliest edition and says that it was not in force then.
+    assert all("MTUS Chronic Pain Medical Treatment Guidelines (2009), in force 2009-07-18 to 2016-07-27, the "
+               "earliest encoded edition: it was not in force on 2008-01-01" in " ".join(item["warnings"])
+               for item in case["items"] if item["kind"] == "drug")
 
 
 @pytest.mark.parametrize("as_of", ["2025-03-01", "1990-01-01"])
@@ -143,7 +146,8 @@ def test_the_bundled_registry_is_sound_and_every_rule_cites_a_listed_edition_wit
         assert edition.start <= rule.effective_from and rule.effective_to <= edition.end, rule.id
     assert validate().problems == []
     # What the rules encode ends when the ACOEM-based MTUS took effect; that edition is listed, not encoded.
-    assert ruleset.encoded_editions == {"chronic-pain-2009", "chronic-pain-2016", "opioids-2016"}
+    assert ruleset.encoded_editions == {"chronic-pain-2009", "chronic-pain-2016", "opioids-2016", "mtus-2007",
+                                        "acupuncture-2007"}
     acoem = next(e for e in registry.editions if e.id == "mtus-acoem-2017")
     assert str(acoem.start) == "2017-12-01" and acoem.id not in ruleset.encoded_editions
 

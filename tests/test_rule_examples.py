@@ -29,7 +29,8 @@ def test_every_rule_has_a_passing_and_a_failing_example():
         assert {"upheld", "overturned"} <= outcomes, f"{rule.id} needs examples predicting both outcomes"
 
 
-SILENT = [(rule, ex) for rule, ex in EXAMPLES if rule.silent]
+# a silent topic with an item relation may predict "upheld" (its surgery not necessary): those examples say so
+SILENT = [(rule, ex) for rule, ex in EXAMPLES if rule.silent and ex.coverage == "mtus_silent"]
 
 
 @pytest.mark.parametrize(("rule", "example"), SILENT, ids=[f"{r.id}::{e.name}" for r, e in SILENT])

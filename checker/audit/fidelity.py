@@ -28,7 +28,7 @@ from checker.ingest.letter import read_letter
 from checker.rules.ruleset import RuleSet
 
 __all__ = ["Truth", "ReviewerReason", "ScoredItem", "load_outcomes", "load_reasons", "score_letter",
-           "figures", "is_silent"]
+           "figures", "is_silent", "services_by_type", "service_type_of", "SERVICE_TYPES"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class ScoredItem:
     request: str = ""
     tool_kind: str | None = None
     drug: str | None = None
+    service: str | None = None  # service type (rules/services.yaml) of a service item
     rule: str | None = None
     predicted: str | None = None
     silent: bool = False
@@ -96,7 +97,8 @@ class ScoredItem:
 
     def to_dict(self) -> dict[str, Any]:
         return {"letter": self.letter, "item": self.item, "half": self.half, "kind": self.kind,
-                "request": self.request, "tool_kind": self.tool_kind, "drug": self.drug, "rule": self.rule,
+                "request": self.request, "tool_kind": self.tool_kind, "drug": self.drug, "service": self.service,
+                "rule": self.rule,
                 "silent": self.silent, "predicted": self.predicted, "actual": self.actual,
                 "deciding": list(self.deciding), "note": self.note,
                 "reviewer_reasons": sorted(self.reviewer.criteria) if self.reviewer else None,
@@ -151,6 +153,7 @@ def score_letter(path: str | Path, letter_id: str, truth: dict[tuple[str, int], 
             scored.note = "item not found in the letter"
         else:
             scored.request, scored.tool_kind, scored.drug = result.request, result.kind, result.drug
+            scored.service = getattr(result, "service", None)
             scored.rule, scored.predicted, scored.silent = result.rule, result.predicted, is_silent(result)
             scored.deciding = tuple(c.id for c in deciding_criteria(result)) if result.criteria else ()
             scored.note = result.note
@@ -221,3 +224,25 @@ def report(letters: list[ScoredItem], seeds: list[ScoredItem]) -> dict[str, dict
                "check": [i for i in letters if i.half == "check"], "letters": letters, "seeds": seeds}
     return {key: {group: figures(i for i in members[group] if i.kind == kind) for group in GROUPS}
             for kind, key in (("drug", "drugs"), ("non-drug", "services"))}
+
+
+# Service types reported apart, in the order of their frequency in the letters; the rest are "other".
+SERVICE_TYPES: dict[str, tuple[str, ...]] = {
+    "MRI": ("mri",), "PT/OT": ("physical_therapy", "occupational_therapy"), "EMG/NCV": ("electrodiagnostic",),
+    "chiropractic": ("chiropractic",), "acupuncture": ("acupuncture",),
+    "X-ray/CT/bone scan": ("xray", "ct", "bone_scan"),
+}
+
+
+def service_type_of(item: ScoredItem) -> str:
+    """The reporting group of a service item: one of SERVICE_TYPES, else "other"."""
+    return next((name for name, keys in SERVICE_TYPES.items() if item.service in keys), "other")
+
+
+def services_by_type(letters: list[ScoredItem]) -> dict[str, dict[str, dict[str, Any]]]:
+    """Fidelity figures for service items per service type, on each half of the split and all letters."""
+    services = [i for i in letters if i.kind == "non-drug"]
+    halves = {"tuning": lambda i: i.half == "tuning", "check": lambda i: i.half == "check", "letters": lambda i: True}
+    return {name: {half: figures(i for i in services if service_type_of(i) == name and keep(i))
+                   for half, keep in halves.items()}
+            for name in (*SERVICE_TYPES, "other")}

@@ -44,7 +44,7 @@ def run_example(rule: Rule, example: Example) -> ExampleResult:
     request = case.data["requests"][0]
     facts = request_facts(request, parse_request(request["text"]), case_facts(case.data),
                           case.data.get("medications") or [])
-    if rule.silent:
+    if rule.silent and not rule.criteria:
         if example.coverage != "mtus_silent":
             result.failures.append("the rule is a silent topic: expect `coverage: mtus_silent`")
         if not rule.applies(facts):
@@ -52,11 +52,15 @@ def run_example(rule: Rule, example: Example) -> ExampleResult:
                                    f"({facts.get('request.drug')}, {facts.get('request.drug_class')})")
         result.passed = not result.failures
         return result
-    predicted, trace, _, _ = evaluate_item(rule, facts)
-    result.predicted = predicted
+    predicted, trace, _, not_met = evaluate_item(rule, facts)
     result.statuses = {c.id: c.status for c in trace}
-    if example.coverage:
+    if rule.silent and not (predicted == "upheld" and not_met):   # an item relation that does not decide: silent
+        predicted = None
+        if example.coverage != "mtus_silent":
+            result.failures.append("the relation does not decide here: expect `coverage: mtus_silent`")
+    elif example.coverage:
         result.failures.append(f"coverage {example.coverage} expected, but the rule predicts {predicted}")
+    result.predicted = predicted
     if example.predicted is not None and example.predicted != predicted:
         result.failures.append(f"predicted {predicted}, expected {example.predicted}: {_why(result.statuses)}")
     for crit_id, status in example.criteria.items():

@@ -11,7 +11,7 @@ from checker.core.status import NA, STATUSES, Status
 from checker.engine.formulary import formulary, formulary_start
 from checker.facts.cases import Case
 from checker.facts.derived import case_facts, request_facts
-from checker.facts.requests import parse_request
+from checker.facts.requests import ParsedRequest, parse_request
 from checker.rules.compile import Facts, show
 from checker.rules.editions import in_force_text
 from checker.rules.ruleset import Criterion, Rule, RuleSet, Selection
@@ -73,6 +73,9 @@ class ItemResult:
     formulary: dict[str, Any] | None = None
     did_you_mean: list[str] = field(default_factory=list)  # catalog names near a misspelt or unknown drug name
     spelling: str | None = None   # how a misspelt name was read ("read 'Norcoo' as Norco"), or None
+    service: str | None = None                 # service type (rules/services.yaml) of a service item
+    service_group: str | None = None
+    depends_on: dict[str, Any] | None = None   # the item of the same case this one depends on, and its prediction
 
     @property
     def covered(self) -> bool:
@@ -96,6 +99,10 @@ class ItemResult:
             out["warnings"] = self.warnings
         if self.formulary is not None:
             out["formulary"] = self.formulary
+        if self.kind == "service":
+            out["service"], out["service_group"] = self.service, self.service_group
+        if self.depends_on is not None:
+            out["depends_on"] = self.depends_on
         return out
 
 
@@ -205,66 +212,133 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str 
 
     ``policy`` says what to do with an item whose date no encoded edition covers: ``warn`` evaluates it
     with the nearest encoded edition and says which; ``refuse`` leaves it not covered (``not_encoded``).
+
+    Items are evaluated in one pass in dependency order: an item whose rule declares ``depends_on`` (a
+    pre-operative test on its surgery, a PPI on its NSAID) comes after the item it depends on, whose prediction
+    it reads as ``request.related_necessary``. Results keep the case's order.
     """
     base = case_facts(case.data)
     medications = case.data.get("medications") or []
     on = as_of or base.get("report_date")
     uncovered = date_warning(rules, on)
-    out = []
-    for index, request in enumerate(case.data["requests"]):
+    prepared: list[tuple[dict, ParsedRequest, Facts, Selection]] = []
+    for request in case.data["requests"]:
         parsed = parse_request(request["text"])
         facts = request_facts(request, parsed, base, medications)
-        kind = facts.get("request.kind") or "service"
-        drug = facts.get("request.drug")
-        item = ItemResult(case.case_id, case.source, request["text"], kind, drug,
-                          list(facts.get("request.ingredients") or []), facts.get("request.drug_class"),
-                          None, None, None, None, request.get("actual"), index=index, date=on)
-        item.did_you_mean = list(dict.fromkeys(name for _, name in parsed.did_you_mean))
-        if parsed.read_as_near_miss:
-            item.spelling = "read " + ", ".join(f"'{word}' as {name}" for word, name in parsed.did_you_mean) + \
-                " (not catalog names: check the spelling)"
-        if uncovered:
-            item.warnings.append(uncovered)
-        if kind == "drug" and drug is not None and (facts.get("request.dispensing.date") or on or date.min) >= \
-                formulary_start(rules):
-            item.formulary, warning = formulary(facts, rules, on, parsed.days_covered())
-            item.warnings += [w for w in (warning, synthetic_warning(item.formulary)) if w]
-        selection = rules.select(facts, as_of) if kind == "drug" else Selection(None)
-        rule = selection.rule
-        if rule is not None and selection.outside is not None:
-            item.warnings.append(fallback_warning(rules, rule, selection.outside, on, policy))
-            if policy == "refuse":
-                item.coverage = "not_encoded"
-                item.note = f"not evaluated: no encoded MTUS edition was in force on {on or 'an unknown date'}"
-                out.append(item)
-                continue
-        if rule is None:
-            item.coverage = "unrecognised" if kind == "drug" and drug is None else "not_encoded"
-            if kind == "drug" and drug is None:
-                item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)" + (
-                    f"; did you mean {' or '.join(item.did_you_mean)}?" if item.did_you_mean else "")
-            elif kind == "drug":
-                item.note = f"no rule covers {drug} ({item.drug_class or 'unclassified'})"
+        prepared.append((request, parsed, facts, rules.select(facts, as_of)))
+    parents = related_items([(facts, selection.rule) for _, _, facts, selection in prepared])
+    results: dict[int, ItemResult] = {}
+    for index in dependency_order(len(prepared), parents):
+        request, parsed, facts, selection = prepared[index]
+        parent = parents.get(index)
+        if parent is not None:
+            facts["request.related_item"] = prepared[parent][0]["text"]
+            if results[parent].predicted is not None:
+                facts["request.related_necessary"] = results[parent].predicted == "overturned"
+        item = _evaluate_one(case, index, request, parsed, facts, selection, rules, on, policy, uncovered)
+        if parent is not None:
+            item.depends_on = {"item": parent, "request": results[parent].request,
+                               "predicted": results[parent].predicted}
+        results[index] = item
+    return [results[i] for i in range(len(prepared))]
+
+
+def related_items(prepared: list[tuple[Facts, Rule | None]]) -> dict[int, int]:
+    """For each item whose rule declares ``depends_on``, the first other item of the case that the relation selects."""
+    parents = {}
+    for index, (_, rule) in enumerate(prepared):
+        if rule is None or rule.depends_on is None:
+            continue
+        parent = next((j for j, (facts, _) in enumerate(prepared) if j != index and rule.depends_on(facts) is True),
+                      None)
+        if parent is not None:
+            parents[index] = parent
+    return parents
+
+
+def dependency_order(count: int, parents: dict[int, int]) -> list[int]:
+    """Item indexes with every item after the one it depends on (case order otherwise); an edge that would close a
+    cycle is dropped from ``parents``, so that item is evaluated without its relation."""
+    order: list[int] = []
+    state: dict[int, str] = {}
+
+    def visit(index: int) -> None:
+        if state.get(index) == "done":
+            return
+        state[index] = "visiting"
+        parent = parents.get(index)
+        if parent is not None:
+            if state.get(parent) == "visiting":
+                del parents[index]
             else:
-                item.note = "not a drug: no rule covers this service yet"
-            out.append(item)
-            continue
-        item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
-        edition = rules.edition_of(rule)
-        item.edition_dates = edition.dates() if edition is not None else {
-            "from": rule.effective_from.isoformat() if rule.effective_from else None,
-            "to": rule.effective_to.isoformat() if rule.effective_to else None}
-        if rule.silent:
-            item.coverage = "mtus_silent"
-            item.silent = {**rule.silent, "citation": dict(rule.source)}
-            item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
-            out.append(item)
-            continue
-        item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
-        by_id = {c.id: c for c in rule.criteria}
-        item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
-        out.append(item)
-    return out
+                visit(parent)
+        state[index] = "done"
+        order.append(index)
+
+    for index in range(count):
+        visit(index)
+    return order
+
+
+def _evaluate_one(case: Case, index: int, request: dict, parsed: ParsedRequest, facts: Facts, selection: Selection,
+                  rules: RuleSet, on: date | None, policy: str, uncovered: str | None) -> ItemResult:
+    """One item's result: its rule's trace and prediction, or why there is none."""
+    kind = facts.get("request.kind") or "service"
+    drug = facts.get("request.drug")
+    item = ItemResult(case.case_id, case.source, request["text"], kind, drug,
+                      list(facts.get("request.ingredients") or []), facts.get("request.drug_class"),
+                      None, None, None, None, request.get("actual"), index=index, date=on,
+                      service=facts.get("request.service"), service_group=facts.get("request.service_group"))
+    item.did_you_mean = list(dict.fromkeys(name for _, name in parsed.did_you_mean))
+    if parsed.read_as_near_miss:
+        item.spelling = "read " + ", ".join(f"'{word}' as {name}" for word, name in parsed.did_you_mean) + \
+            " (not catalog names: check the spelling)"
+    if uncovered:
+        item.warnings.append(uncovered)
+    if kind == "drug" and drug is not None and (facts.get("request.dispensing.date") or on or date.min) >= \
+            formulary_start(rules):
+        item.formulary, warning = formulary(facts, rules, on, parsed.days_covered())
+        item.warnings += [w for w in (warning, synthetic_warning(item.formulary)) if w]
+    rule = selection.rule
+    if rule is not None and selection.outside is not None:
+        item.warnings.append(fallback_warning(rules, rule, selection.outside, on, policy))
+        if policy == "refuse":
+            item.coverage = "not_encoded"
+            item.note = f"not evaluated: no encoded MTUS edition was in force on {on or 'an unknown date'}"
+            return item
+    if rule is None:
+        unreadable = drug is None if kind == "drug" else facts.get("request.service") is None
+        item.coverage = "unrecognised" if unreadable else "not_encoded"
+        if kind == "drug" and drug is None:
+            item.note = "unknown drug: not in the drug catalog (rules/drugs.yaml)" + (
+                f"; did you mean {' or '.join(item.did_you_mean)}?" if item.did_you_mean else "")
+        elif kind == "drug":
+            item.note = f"no rule covers {drug} ({item.drug_class or 'unclassified'})"
+        elif unreadable:
+            item.note = "unrecognised service: not in the service catalog (rules/services.yaml)"
+        else:
+            item.note = f"no rule covers {facts['request.service']} ({facts.get('request.service_group')}) yet"
+        return item
+    item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
+    edition = rules.edition_of(rule)
+    item.edition_dates = edition.dates() if edition is not None else {
+        "from": rule.effective_from.isoformat() if rule.effective_from else None,
+        "to": rule.effective_to.isoformat() if rule.effective_to else None}
+    if rule.silent and rule.criteria:
+        # a silent topic that depends on another item: its relation may decide "upheld", else the MTUS is silent
+        item.predicted, item.criteria, _, item.not_met = evaluate_item(rule, facts)
+        if item.predicted == "upheld" and item.not_met:
+            return item
+        item.predicted, item.not_met = None, []
+    if rule.silent:
+        item.coverage = "mtus_silent"
+        item.silent = {**rule.silent, "citation": dict(rule.source)}
+        item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
+        return item
+    item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
+    by_id = {c.id: c for c in rule.criteria}
+    item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
+    return item
 
 
 def date_warning(rules: RuleSet, on: date | None) -> str | None:

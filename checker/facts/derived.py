@@ -11,6 +11,7 @@ from typing import Any
 
 from checker.facts.catalog import default_catalog
 from checker.facts.requests import ParsedRequest, parse_request
+from checker.facts.services import ParsedService, parse_service
 from checker.facts.vocabulary import vocabulary
 
 Facts = dict[str, Any]
@@ -191,6 +192,8 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
         weeks = 0.0
     if weeks is not None:
         out["request.weeks_of_use"] = weeks
+    if out["request.kind"] == "service":
+        _service_facts(parse_service(request["text"]), out)
     covered = parsed.days_covered()
     if covered is not None:
         days = int(covered * (1 + (parsed.refills or 0)))
@@ -198,6 +201,49 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
         if weeks is not None:
             out["request.weeks_total"] = round(weeks + days / 7, 1)
     return out
+
+
+# Facts of a parsed service request, each set only when the case does not state it.
+_SERVICE_FIELDS = {"service": "service", "group": "service_group", "side": "side", "visits": "visits",
+                   "per_week": "per_week", "weeks": "weeks", "contrast": "contrast", "phase": "phase",
+                   "visits_authorized": "visits_authorized", "visits_original": "visits_original"}
+# The completed visits and their result that a therapy request is judged against, by service group.
+_PRIOR_THERAPY = {"physical_medicine": "physical_therapy", "manual_therapy": "chiropractic",
+                  "acupuncture": "acupuncture"}
+
+
+def _service_facts(parsed: ParsedService, out: Facts) -> None:
+    """``request.*`` facts of a service request: type, body parts, counts, and the prior course of the same therapy."""
+    for attr, name in _SERVICE_FIELDS.items():
+        value = getattr(parsed, attr)
+        if value is not None:
+            out.setdefault("request." + name, value)
+    if parsed.body_parts:
+        out.setdefault("request.body_parts", list(parsed.body_parts))
+        out.setdefault("request.regions", list(parsed.regions))
+        out.setdefault("request.region", parsed.regions[0])
+    if parsed.levels:
+        out.setdefault("request.spinal_levels", len(parsed.levels))
+    if parsed.unspecified_quantity:
+        out.setdefault("request.unspecified_quantity", True)
+    therapy = _PRIOR_THERAPY.get(out.get("request.service_group"))
+    if therapy is None:
+        return
+    prior = out.get(f"services.{therapy}_visits")
+    if prior is not None:
+        out["request.prior_visits"] = prior
+    if prior or therapy in (out.get("services.conservative_care_kinds") or ()):
+        out["request.prior_course"] = True
+    improvement = out.get(f"services.{therapy}_improvement")
+    if improvement is not None:
+        out["request.prior_improvement"] = improvement
+    if prior is None and out.get("request.phase") == "initial":
+        prior = 0
+    visits = out.get("request.visits")
+    if visits is not None:
+        out["request.course_visits"] = (out.get("request.visits_authorized") or 0) + visits
+    if visits is not None and prior is not None:
+        out["request.visits_total"] = (prior or 0) + (out.get("request.visits_authorized") or 0) + visits
 
 
 def parse(request: dict) -> ParsedRequest:

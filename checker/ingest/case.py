@@ -27,7 +27,7 @@ __all__ = ["assemble_case", "letter_case", "letter_to_case_data", "case_id_of"]
 #: Facts that are lists of values: every finding adds to the list (duplicates dropped).
 LIST_FACTS = frozenset({
     "diagnoses", "medications", "monitoring.urine_drug_screens", "function.adl_gains",
-    "prior_treatment.treatments", "injury.body_parts", "site",
+    "prior_treatment.treatments", "injury.body_parts", "site", "services.conservative_care_kinds",
 })
 
 

@@ -13,11 +13,13 @@ from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence
+from checker.ingest.service_facts import service_findings
 from checker.ingest.vocab import (
     ANY_DATE,
     BOOLEAN_CONCEPTS,
     DATE_RE,
     UDS,
+    Concept,
     date_of,
     diagnosis_categories,
     has_category,
@@ -77,16 +79,18 @@ def _drug_mentions(text: str) -> list[tuple[int, int, str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _concepts(s: Sentence, assessor: Assessor, targets: list[int]) -> list[Finding]:
+def _concepts(s: Sentence, assessor: Assessor, targets: list[int],
+              concepts: tuple[Concept, ...] = BOOLEAN_CONCEPTS) -> list[Finding]:
     out = []
-    for concept in BOOLEAN_CONCEPTS:
+    for concept in concepts:
         if concept.rationale_only and s.section != "rationale":
             continue
         for m in concept.pattern.finditer(s.text):
             a = assessor(s.text, m.start(), m.end())
             if a.negated:
                 value = concept.when_negated
-            elif a.uncertain or a.hypothetical or (a.historical and not concept.history_counts):
+            elif a.uncertain or (a.hypothetical and not concept.hypothetical_counts) or (
+                    a.historical and not concept.history_counts):
                 continue
             else:
                 value = concept.when_affirmed
@@ -672,4 +676,5 @@ def sentence_findings(s: Sentence, letter: Letter | None, requests: list[dict[st
     out.extend(_clinical_dates(s))
     out.extend(_uds_entries(s, assessor))
     out.extend(_request_facts(s, drug_targets, assessor))
+    out.extend(service_findings(s, assessor, _concepts))
     return out

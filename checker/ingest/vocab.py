@@ -54,6 +54,7 @@ class Concept:
     when_negated: bool | None = False
     history_counts: bool = True  # "history of X" still documents X
     rationale_only: bool = False
+    hypothetical_counts: bool = False  # a plan documents the fact ("surgery was recommended": surgery considered)
 
 
 def _p(*alternatives: str) -> re.Pattern[str]:

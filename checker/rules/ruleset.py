@@ -41,7 +41,7 @@ from checker.rules.operators import NEEDS_WORDS, OPERATORS, alternatives, fits
 
 RULES_DIR = rules_dir()
 __all__ = ["Criterion", "Rule", "RuleSet", "load_rules", "load_library", "rule_files"]
-NOT_RULE_FILES = {"drugs.yaml", "editions.yaml"}
+NOT_RULE_FILES = {"drugs.yaml", "editions.yaml", "services.yaml"}
 NOT_RULE_FOLDERS = {"examples", "formulary"}
 
 
@@ -87,6 +87,10 @@ class Rule:
     silent: dict[str, str] | None = None  # a topic the MTUS does not address: its reason, what reviewers use
     # "not_recommended": the MTUS does not recommend the treatment wherever the rule applies (upheld only)
     recommendation: str | None = None
+    applies_services: frozenset[str] = frozenset()          # service types (rules/services.yaml keys)
+    applies_service_groups: frozenset[str] = frozenset()    # service groups
+    depends_on: Test | None = None          # an item relation: which other item of the case this one depends on
+    depends_on_text: str | None = None      # that item, in words ("the surgery this service belongs to")
 
     @property
     def conjunctive(self) -> bool:
@@ -98,9 +102,11 @@ class Rule:
         return self.source.get("edition")
 
     def applies(self, facts: Facts) -> bool:
-        """Whether the rule is for the requested item's drug or class, its guard (if any) true."""
+        """Whether the rule is for the requested item's drug or class (service type or group), its guard (if
+        any) true."""
         scoped = facts.get("request.drug") in self.applies_drugs or facts.get("request.drug_class") in \
-            self.applies_classes
+            self.applies_classes or facts.get("request.service") in self.applies_services or \
+            facts.get("request.service_group") in self.applies_service_groups
         return scoped and (self.when is None or self.when(facts) is True)
 
     def in_force(self, on: date | None) -> bool:
@@ -128,7 +134,8 @@ class Selection:
 
 @dataclass
 class RuleSet:
-    """Every compiled rule, indexed by drug and drug class, with the library's version and hash."""
+    """Every compiled rule, indexed by drug, drug class, service type and service group, with the library's
+    version and hash."""
 
     rules: list[Rule]
     version: str
@@ -140,7 +147,13 @@ class RuleSet:
     def __post_init__(self) -> None:
         self.by_drug: dict[str, list[Rule]] = {}
         self.by_class: dict[str, list[Rule]] = {}
+        self.by_service: dict[str, list[Rule]] = {}
+        self.by_service_group: dict[str, list[Rule]] = {}
         for rule in self.rules:
+            for service in rule.applies_services:
+                self.by_service.setdefault(service, []).append(rule)
+            for group in rule.applies_service_groups:
+                self.by_service_group.setdefault(group, []).append(rule)
             for drug in rule.applies_drugs:
                 self.by_drug.setdefault(drug, []).append(rule)
             for cls in rule.applies_classes:
@@ -165,15 +178,19 @@ class RuleSet:
         return next((r for r in self.rules if r.id == rule_id), None)
 
     def select(self, facts: Facts, as_of: date | None = None) -> Selection:
-        """The rule for a requested item: by drug before class, in force on the date, guard true.
+        """The rule for a requested item: by drug before class (service type before service group), in force
+        on the date, guard true.
 
         When no rule for the item is in force on the date, the nearest edition's rule is returned with
         ``outside`` saying why (``before`` the first edition, ``after`` the last, ``between`` two, or
         ``undated`` when the case has no date and several editions could apply): the caller reports it.
         """
         on = as_of or facts.get("report_date")
-        drug, cls = facts.get("request.drug"), facts.get("request.drug_class")
-        groups = [g for g in (self.by_drug.get(drug, []), self.by_class.get(cls, [])) if g]
+        if facts.get("request.kind") == "service":
+            keys = ((self.by_service, "request.service"), (self.by_service_group, "request.service_group"))
+        else:
+            keys = ((self.by_drug, "request.drug"), (self.by_class, "request.drug_class"))
+        groups = [g for g in (index.get(facts.get(key), []) for index, key in keys) if g]
         for candidates in groups:
             rule = _guarded([r for r in candidates if r.in_force(on)], facts)
             if rule is not None:
@@ -628,6 +645,9 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                           f"did you mean '{near[0]}'?" if near else "defined: " + ", ".join(sorted(ids)))
     if src.ok(*base, "applies_to") and raw["applies_to"].get("when"):
         check.test(raw["applies_to"]["when"], (*base, "applies_to", "when"))
+    relation = raw.get("depends_on")
+    if relation:
+        check.test(relation["item"], (*base, "depends_on", "item"))
     if len(check.problems) > before or src.broken:
         return None
     applies = raw["applies_to"]
@@ -641,7 +661,10 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                 compile_decision(decision) if decision is not None else _no_decision,
                 refs(decision) if decision is not None else [], examples,
                 src.file, (src.positions.find(base) or (None,))[0], decision, when, raw.get("description"),
-                raw.get("silent"), raw.get("recommendation"))
+                raw.get("silent"), raw.get("recommendation"), _as_set(applies.get("service")),
+                _as_set(applies.get("service_group")),
+                compile_test(parse_condition(relation["item"], named)) if relation else None,
+                relation["text"] if relation else None)
 
 
 def _no_decision(values: dict) -> None:

@@ -1,0 +1,246 @@
+"""Facts the service criteria read (``services.*``), from the factual sentences of a letter.
+
+Red flags, objective neurological and structural findings, radiating symptoms, conservative care given and whether
+it failed, surgery considered or certified, earlier imaging and electrodiagnostic studies, home exercise, and for
+each therapy (physical, chiropractic, acupuncture) the visits completed and whether they brought functional
+improvement. Every finding carries its sentence; negation and uncertainty come from the scoped-cue assessor
+(``checker.ingest.context``): "no red flags" documents their absence, "possible radiculopathy" documents nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from checker.ingest.findings import Assessor, Finding
+from checker.ingest.findings import finding as _finding
+from checker.ingest.sentences import Sentence
+from checker.ingest.vocab import ANY_DATE, Concept, _p, date_of
+
+__all__ = ["SERVICE_CONCEPTS", "service_findings"]
+
+_THERAPY = (r"(?:physical\s+therapy|physiotherapy|PT|occupational\s+therapy|OT|"
+            r"chiropractic(?:\s+(?:care|treatments?|therapy))?|chiro|manipulation|acupuncture)")
+_NEURO_EXAM = (r"(?:neuro(?:logic(?:al)?)?\s+(?:exam(?:ination)?|findings)|sensation|sensory\s+exam(?:ination)?|"
+               r"reflexes|motor\s+(?:strength|exam(?:ination)?)|strength)")
+
+SERVICE_CONCEPTS: tuple[Concept, ...] = (
+    Concept("red_flag_condition", _p(
+        r"cauda\s+equina(?:\s+syndrome)?", r"saddle\s+an(?:a)?esthesia",
+        r"(?:bowel|bladder)\s+(?:or\s+(?:bowel|bladder)\s+)?(?:incontinence|dysfunction)",
+        r"progressive\s+(?:neurologic(?:al)?\s+)?(?:deficits?|weakness)"), ("services.red_flags",)),
+    Concept("red_flags", _p(r"red[\s-]flags?(?:\s+(?:signs?|symptoms?|conditions?|findings?|issues?))?"),
+            ("services.red_flags",), when_affirmed=None),
+    Concept("neuro_deficit", _p(
+        r"(?:decreased|diminished|reduced|absent|loss\s+of|altered|abnormal)\s+(?:light\s+touch\s+)?(?:sensation|sensory|"
+        r"reflex(?:es)?|(?:motor\s+)?strength|deep\s+tendon\s+reflex(?:es)?|DTRs?)",
+        r"hyp(?:o|er)(?:a)?esthesia", r"dermatom\w+\s+(?:deficits?|numbness|sensory\s+(?:loss|deficits?)|distribution)",
+        r"(?:positive|\+)\s+(?:bilateral\s+|left\s+|right\s+)?(?:straight[\s-]leg[\s-]rais\w*|SLR|seated\s+SLR|"
+        r"Spurling\w*|Tinel\w*|Phalen\w*|Hoffman\w*|Babinski)(?:\s+(?:test|sign|maneuver))?",
+        r"straight[\s-]leg[\s-]rais\w*(?:\s+test)?\s+(?:was|is|were)\s+positive",
+        r"(?:motor\s+)?(?:strength|weakness)\s+(?:was\s+|of\s+|rated\s+)?[0-4][+-]?\s*/\s*5",
+        r"[0-4][+-]?\s*/\s*5\s+(?:motor\s+)?strength",
+        r"(?:muscle\s+)?atrophy", r"neurolog\w*\s+deficits?", r"foot\s+drop"), ("services.neuro_deficit",)),
+    Concept("normal_neuro_exam", _p(
+        rf"{_NEURO_EXAM}\s+(?:was\s+|were\s+|is\s+|are\s+)?(?:grossly\s+)?(?:normal|intact|symmetric(?:al)?|"
+        r"within\s+normal\s+limits|unremarkable|non-?focal|5\s*/\s*5)",
+        r"negative\s+(?:bilateral\s+)?(?:straight[\s-]leg[\s-]rais\w*|SLR|Spurling\w*|Tinel\w*|Phalen\w*)"),
+        ("services.neuro_deficit",), when_affirmed=False, when_negated=None),
+    Concept("radicular_symptoms", _p(
+        r"radiat\w+\s+(?:pain\s+)?(?:down|into|to)\s+(?:the\s+)?(?:bilateral\s+|left\s+|right\s+|both\s+)?"
+        r"(?:arms?|legs?|lower\s+extremit\w+|upper\s+extremit\w+|buttocks?|thighs?|calf|calves|feet|foot|hands?|fingers?)",
+        r"numbness(?:\s+and\s+tingling)?", r"tingling", r"paresthesias?", r"radicular\s+(?:pain|symptoms?|complaints?)",
+        r"sciatica", r"radiculopathy\s+symptoms"), ("services.radicular_symptoms",)),
+    Concept("structural_findings", _p(
+        r"(?:positive|\+)\s+(?:\w+\s+)?(?:McMurray\w*|Apley\w*|Lachman\w*|(?:anterior|posterior)\s+drawer|Neer\w*|Hawkins\w*|"
+        r"impingement|drop[\s-]arm|empty[\s-]can|Speed\w*|Yergason\w*|O'?Brien\w*|apprehension|Finkelstein\w*|"
+        r"pivot[\s-]shift|(?:valgus|varus)\s+stress|Jobe\w*|Thompson\w*|Cozen\w*|Mill\w*)(?:\s+(?:test|sign|maneuver))?",
+        r"(?:McMurray\w*|Apley\w*|Lachman\w*|Neer\w*|Hawkins\w*|impingement)(?:\s+(?:test|sign|maneuver)s?)?\s+"
+        r"(?:was|were|is|are)\s+positive",
+        r"(?:mechanical\s+)?locking", r"giving\s+way", r"(?:joint\s+)?instability", r"joint\s+effusion"),
+        ("services.structural_findings",)),
+    Concept("care_failed", _p(
+        r"fail(?:ed|ure\s+of)\s+(?:all\s+)?(?:conservative|non-?operative|physical\s+therapy|PT|chiropractic|acupuncture|"
+        r"treatment|care|therapy|medications?|injections?)",
+        rf"despite\s+(?:\w+\s+){{0,3}}(?:conservative|treatment|care|therapy|medications?|injections?|{_THERAPY})",
+        rf"(?:no|without|minimal|little|limited)\s+(?:significant\s+|lasting\s+|sustained\s+)?(?:improvement|relief|benefit)\s+"
+        rf"(?:with|from|after)\s+(?:\w+\s+){{0,3}}(?:conservative|treatment|care|therapy|medications?|injections?|{_THERAPY})",
+        r"(?:refractory|unresponsive)\s+to", r"did\s+not\s+(?:improve|respond)", r"not\s+responded\s+to",
+        r"fail(?:ed|s)?\s+to\s+(?:improve|respond)"), ("services.conservative_care_failed",),
+        when_negated=None),
+    Concept("care_helped", _p(
+        rf"(?:improv\w+|better|benefit\w*|respond\w*\s+well)\s+(?:with|from|to)\s+(?:the\s+)?(?:conservative|"
+        rf"treatment|care|{_THERAPY})"), ("services.conservative_care_failed",), when_affirmed=False,
+        when_negated=None),
+    Concept("surgery_considered", _p(
+        r"surgical\s+(?:candidate|consult(?:ation)?|referral|evaluation|options?|intervention|planning)",
+        r"candidate\s+for\s+(?:\w+\s+){0,3}surgery", r"(?:recommend\w*|plann\w*|consider\w*|propos\w*|discuss\w*)\s+"
+        r"(?:\w+\s+){0,4}(?:surgery|surgical\s+\w+|arthroscop\w*|decompression|fusion|repair|discectomy|laminectomy)",
+        r"(?:surgery|arthroscopy|decompression|fusion|repair)\s+(?:was|is|has\s+been)\s+(?:recommended|planned|scheduled|"
+        r"requested|being\s+considered|considered)",
+        r"referr\w+\s+(?:\w+\s+){0,2}(?:to|for)\s+(?:a\s+|an\s+)?(?:spine\s+|orthop(?:a)?edic\s+|neuro)?(?:surgeon|surgical)",
+        r"would\s+consider\s+surgery"), ("services.surgery_considered",), hypothetical_counts=True),
+    Concept("surgery_certified", _p(
+        r"(?:surgery|procedure|arthroscopy|repair|decompression|fusion|arthroplasty|meniscectomy)\s+(?:was|has\s+been|had\s+been)\s+"
+        r"(?:certified|authorized|approved|performed|completed)",
+        r"(?:certified|authorized|approved)\s+(?:the\s+)?(?:\w+\s+){0,4}(?:surgery|arthroscopy|repair|decompression|fusion)"),
+        ("services.surgery_certified",), when_negated=False),
+    Concept("home_exercise", _p(r"home\s+exercises?(?:\s+(?:program|programme|regimen))?", r"HEP",
+                                r"home\s+(?:stretching|strengthening)(?:\s+program)?", r"self-?directed\s+home"),
+            ("services.home_exercise",)),
+    Concept("medication_not_tolerated", _p(
+        r"(?:intoleran\w+|not\s+tolerat\w+|unable\s+to\s+tolerate|side\s+effects?)\s+(?:to|of|from|with)\s+"
+        r"(?:\w+\s+){0,2}(?:medications?|NSAIDs?|opioids?|analgesics?)",
+        r"(?:medications?|opioids?|analgesics?)\s+(?:were|was|have\s+been|has\s+been)\s+(?:reduced|decreased|tapered|weaned)",
+        r"(?:reduc\w+|decreas\w+|taper\w+|wean\w+)\s+(?:\w+\s+){0,2}(?:medications?|opioids?|analgesics?|pain\s+medications?)"),
+        ("services.medication_reduced_or_not_tolerated",), when_negated=None),
+)
+
+# Which therapy a mention names: physical/occupational therapy, chiropractic, acupuncture.
+_THERAPY_KEYS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"acupuncture", re.I), "acupuncture"),
+    (re.compile(r"chiro\w*|manipulation", re.I), "chiropractic"),
+    (re.compile(r"physical\s+therapy|physiotherapy|\bPT\b|occupational\s+therapy|\bOT\b|therapy", re.I),
+     "physical_therapy"),
+)
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "sixteen": 16, "eighteen": 18, "twenty": 20,
+          "twenty-four": 24, "thirty": 30}
+_NUM = r"(\d{1,3}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
+_DONE = r"(?:completed|attended|had|has\s+had|have\s+had|received|underwent|undergone|finished|participated\s+in|" \
+        r"tried|with|after|from|prior|previous|previously|past|already|of\s+the)"
+_VISITS = (
+    re.compile(rf"\b{_DONE}\s+(?:at\s+least\s+|approximately\s+|about\s+|over\s+|a\s+total\s+of\s+)?#?{_NUM}\s+"
+               rf"(?:\w+\s+){{0,2}}?(?:sessions?|visits?|treatments?)\s+(?:of\s+)?(?:\w+\s+)?({_THERAPY})", re.I),
+    re.compile(rf"\b{_DONE}\s+(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+"
+               rf"(?:prior\s+|previous\s+|completed\s+)?({_THERAPY})\s+(?:sessions?|visits?|treatments?)", re.I),
+    re.compile(rf"#?{_NUM}\s+(?:prior|previous|completed|previously\s+(?:completed|authorized|certified))\s+"
+               rf"(?:sessions?\s+of\s+|visits?\s+of\s+)?({_THERAPY})(?:\s+(?:sessions?|visits?|treatments?))?", re.I),
+    re.compile(rf"\b({_THERAPY})\s+(?:\w+\s+){{0,3}}?(?:x|times)\s*{_NUM}\b(?!\s*(?:per|a\s+week|weeks?))", re.I),
+)
+_BENEFIT = re.compile(
+    rf"(?:(?:objective\s+)?functional\s+(?:improvement|gains?|benefit)|improvement|benefit|relief|improved\s+function)\s+"
+    rf"(?:\w+\s+){{0,4}}?(?:with|from|after|following|of)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?({_THERAPY}|therapy)"
+    rf"|({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+(?:helpful|beneficial|effective)"
+    rf"|({_THERAPY})\s+(?:helped|improved\s+(?:his|her|the\s+patient's|function)|provided\s+(?:\w+\s+)?(?:relief|benefit))",
+    re.I)
+_NO_BENEFIT = re.compile(
+    rf"({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+not\s+(?:helpful|beneficial|effective)"
+    rf"|({_THERAPY})\s+(?:did\s+not|didn't)\s+help", re.I)
+_IMAGING = re.compile(
+    r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?|EMG|NCV|NCS|electrodiagnostic\s+stud\w+|"
+    r"nerve\s+conduction\s+stud\w+)(?:\s*\([^)]{0,40}\))?\s+(?:of\s+the\s+[\w\s-]{0,30}?\s+)?(?:dated\s+|from\s+|on\s+|"
+    r"performed\s+on\s+|done\s+on\s+)?(?:[\d/-]{6,10}\s*,?\s*)?(revealed|showed|demonstrated|indicated|noted|documented|"
+    r"was\s+(?:positive|negative|normal|unremarkable|consistent)|were\s+(?:positive|negative|normal)|findings)", re.I)
+
+
+def _num(word: str) -> int | None:
+    word = word.lower()
+    return _WORDS.get(word) or (int(word) if word.isdigit() else None)
+
+
+def _therapy(text: str) -> str | None:
+    return next((key for rx, key in _THERAPY_KEYS if rx.search(text)), None)
+
+
+def _visit_counts(s: Sentence, assessor: Assessor) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for rx in _VISITS:
+        for m in rx.finditer(s.text):
+            count = _num(m.group(1) if m.group(1) and m.group(1)[0].isalnum() and not _therapy(m.group(1)) else
+                         m.group(2))
+            therapy = _therapy(m.group(2) if _therapy(m.group(2) or "") else m.group(1))
+            if count is None or therapy is None or therapy in seen or count > 200:
+                continue
+            a = assessor(s.text, m.start(), m.end())
+            if a.negated or a.uncertain or a.hypothetical:
+                continue
+            seen.add(therapy)
+            out.append(_finding(f"services.{therapy}_visits", count, s, cue=a.cue))
+    return out
+
+
+def _benefit(s: Sentence, assessor: Assessor) -> list[Finding]:
+    out: list[Finding] = []
+    for rx, affirmed in ((_NO_BENEFIT, False), (_BENEFIT, True)):
+        for m in rx.finditer(s.text):
+            therapy = _therapy(next(g for g in m.groups() if g))
+            if therapy is None:
+                continue
+            a = assessor(s.text, m.start(), m.end())
+            if a.uncertain or a.hypothetical:
+                continue
+            value = affirmed and not a.negated
+            out.append(_finding(f"services.{therapy}_improvement", value, s, cue=a.cue))
+    return out
+
+
+_CARE_SENTENCE = re.compile(r"\b(?:treatment(?:s)?\s+(?:to\s+date|has\s+included|have\s+included|included|includes|"
+                            r"history|consisted)|(?:has|had|have)\s+(?:been\s+)?(?:treated|tried|undergone|completed|"
+                            r"received|attended|had)|conservative\s+(?:care|treatment|management)|(?:previous|prior)\s+"
+                            r"(?:physical\s+therapy|chiropractic|acupuncture|treatment))", re.I)
+_CARE_KINDS = (
+    ("physical_therapy", re.compile(r"physical\s+therapy|physiotherapy|\bPT\b|occupational\s+therapy", re.I)),
+    ("chiropractic", re.compile(r"chiropract\w*|manipulation", re.I)),
+    ("acupuncture", re.compile(r"acupuncture", re.I)),
+    ("medication", re.compile(r"medications?|NSAIDs?|analgesics?|opioids?", re.I)),
+    ("home_exercise", re.compile(r"home\s+exercise|\bHEP\b", re.I)),
+    ("injection", re.compile(r"injections?|\bESI\b|epidural", re.I)),
+    ("rest", re.compile(r"\brest\b", re.I)),
+    ("bracing", re.compile(r"brac(?:e|ing)|splint\w*", re.I)),
+    ("activity_modification", re.compile(r"activity\s+modification|modified\s+(?:work|duty|activit\w+)", re.I)),
+)
+
+
+def _conservative_care(s: Sentence, assessor: Assessor) -> list[Finding]:
+    m = _CARE_SENTENCE.search(s.text)
+    if m is None:
+        return []
+    a = assessor(s.text, m.start(), m.end())
+    if a.negated or a.uncertain or a.hypothetical:
+        return []
+    tail = s.text[m.start():]
+    kinds = [kind for kind, rx in _CARE_KINDS if rx.search(tail)]
+    if not kinds:
+        return []
+    return [_finding("services.conservative_care", True, s, cue=a.cue),
+            *(_finding("services.conservative_care_kinds", kind, s) for kind in kinds)]
+
+
+def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _IMAGING.finditer(s.text):
+        a = assessor(s.text, m.start(), m.start(1) + len(m.group(1)))
+        if a.negated or a.uncertain or a.hypothetical:
+            continue
+        study = m.group(1).lower()
+        if study.startswith(("emg", "ncv", "ncs", "electro", "nerve")):
+            out.append(_finding("services.prior_electrodiagnostic", True, s, cue=a.cue))
+            continue
+        out.append(_finding("services.prior_imaging", True, s, cue=a.cue))
+        when = ANY_DATE.search(s.text, m.start(), min(len(s.text), m.end() + 5))
+        iso = date_of(when) if when else None
+        if iso:
+            out.append(_finding("services.prior_imaging_date", iso, s))
+        findings = s.text[m.end():].strip(" :,.")
+        if findings:
+            out.append(_finding("services.prior_imaging_findings", findings[:200], s))
+        break
+    return out
+
+
+#: A general statement (a guideline paraphrase, a list of indications) documents no positive finding about the patient:
+#: "any red flag symptoms or findings, including trauma, tumor ... warrant MRI".
+_GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|such\s+as|e\.g\.|including|"
+                      r"indicated\s+(?:for|when|in|if)|(?:is|are)\s+recommended|may\s+be|should\s+be)\b|"
+                      r"^\s*\w+,\s*\d+\.?\s*$", re.I)
+
+
+def service_findings(s: Sentence, assessor: Assessor, concepts: Any) -> list[Finding]:
+    """Every ``services.*`` fact in one factual sentence (``concepts`` reads the boolean concepts)."""
+    found = [*concepts(s, assessor, [], SERVICE_CONCEPTS), *_visit_counts(s, assessor), *_benefit(s, assessor),
+             *_conservative_care(s, assessor), *_prior_imaging(s, assessor)]
+    if _GENERAL.search(s.text):
+        found = [f for f in found if f.value is False]   # only what the records are said to lack
+    return found
