@@ -46,11 +46,11 @@ def test_piped_rules_facts_never_cuts_a_fact_name():
 
 def test_fail_on_deny_fails_on_an_uncovered_item_unless_allowed(tmp_path: Path):
     case = tmp_path / "case.yaml"
-    case.write_text('case_id: gate\nreport_date: "2016-11-01"\nrequests:\n  - text: "Physical therapy x6"\n')
+    case.write_text('case_id: gate\nreport_date: "2016-11-01"\nrequests:\n  - text: "Functional capacity evaluation"\n')
     plain = run_mtus("check", case, "-f", "json")
     assert plain.returncode == 0 and json.loads(plain.stdout)["cases"][0]["items"][0]["predicted"] is None
     gate = run_mtus("check", case, "--fail-on-deny", "-f", "json")
-    assert gate.returncode == 1 and "'Physical therapy x6' has no prediction" in gate.stderr
+    assert gate.returncode == 1 and "'Functional capacity evaluation' has no prediction" in gate.stderr
     allowed = run_mtus("check", case, "--fail-on-deny", "--allow-uncovered", "-f", "json")
     assert allowed.returncode == 0, allowed.stderr
     typer_path = run_mtus("check", case, "--fail-on-deny", "--allow-uncovered", "--format=json", "--as-of",
