@@ -72,3 +72,14 @@ def test_an_nsaid_on_the_list_was_tried_and_diagnoses_document_conditions():
     assert f["prior_treatment.nsaid_tried"] is True
     assert f["clinical.depression"] is True and f["clinical.spasticity"] is True
     assert f["clinical.anxiety"] is False and "clinical.insomnia" not in f
+
+
+def test_the_request_as_written_documents_what_the_drug_is_for():
+    text = ("Diazepam (Valium) 5mg take 1 tab orally 1 hour before exam, may repeat dose 1/2 hour after first dose "
+            "for anxiety")
+    assert facts_for({}, text)["request.indication_documented"] is True
+    assert facts_for({}, "Tramadol 50mg every 4-6 hours as needed for moderate to severe pain #30")[
+        "request.indication_documented"] is True
+    assert "request.indication_documented" not in facts_for({}, "Klonopin 1mg #30")
+    assert facts_for({}, "Klonopin 1mg #30 for anxiety", indication_documented=False)[
+        "request.indication_documented"] is False

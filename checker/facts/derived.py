@@ -6,6 +6,7 @@ Case facts are computed once per case; request facts once per requested item. Da
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -145,6 +146,14 @@ def _therapy(case: dict, classes: set[str]) -> bool | None:
     return False if medications else None
 
 
+#: The request as written may name what the drug is for: "... may repeat dose 1/2 hour after first dose for
+#: anxiety", "as needed for muscle spasms". That documents the indication (benzodiazepines' criterion).
+_INDICATION_IN_TEXT = re.compile(
+    r"\bfor\s+(?:the\s+)?(?:(?:moderate|severe|mild|acute|chronic|breakthrough|neuropathic|muscle|nerve)\s+(?:to\s+)?)*"
+    r"(?:anxiety|panic|insomnia|sleep|spasms?|spasticity|pain|nausea|vomiting|depression|headaches?|migraines?|"
+    r"neuropathy)\b",
+    re.I,
+)
 _PARSED_FIELDS = ("quantity", "days_supply", "refills", "retrospective", "drug_class", "route", "form",
                   "strength_mg", "frequency_per_day", "units_per_day", "daily_dose_mg", "mme_per_day",
                   "apap_mg_per_day", "sedating")
@@ -173,6 +182,8 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
             out["request.drug_class"] = info.drug_class
         else:
             out.pop("request.drug_class", None)
+    if "request.indication_documented" not in out and _INDICATION_IN_TEXT.search(request.get("text") or ""):
+        out["request.indication_documented"] = True
     out["request.has_quantity"] = parsed.quantity is not None or parsed.days_supply is not None
     out["request.compounded"] = parsed.compounded or parsed.drug_class == "compounded_topical"
     first = out.get("request.first_noted")
