@@ -11,6 +11,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from checker.core.errors import Problem
 from checker.core.resources import schemas_dir
+from checker.core.schema_fast import Check, compile_schema
 from checker.core.yamlpos import Positions
 
 
@@ -19,6 +20,12 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
     """A compiled validator for ``schemas/<name>.schema.json``."""
     schema = json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+@cache
+def fast_check(name: str) -> Check | None:
+    """The quick "certainly valid?" test for ``schemas/<name>.schema.json`` (None if it cannot be compiled)."""
+    return compile_schema(validator(name).schema)
 
 
 def _deepest(error: ValidationError) -> ValidationError:
@@ -66,6 +73,9 @@ def _describe(error: ValidationError) -> tuple[str, str | None, str]:
 
 def schema_problems(data: object, schema: str, positions: Positions, file: str) -> list[Problem]:
     """Every schema violation in ``data``, each with the position of the offending value."""
+    quick = fast_check(schema)
+    if quick is not None and quick(data):
+        return []
     errors = list(validator(schema).iter_errors(data))
     if not errors:
         return []

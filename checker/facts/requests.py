@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from checker.facts.catalog import DrugCatalog, DrugMatch, default_catalog
@@ -489,9 +490,22 @@ def _is_partner(cat: DrugCatalog, name: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 def parse_request(text: str, catalog: DrugCatalog | None = None) -> ParsedRequest:
-    """Parse one requested item as written in a letter; never raises for any string."""
+    """Parse one requested item as written in a letter; never raises for any string.
+
+    With the default catalog, parses are remembered per text (the same items recur across an archive).
+    """
+    if catalog is None and isinstance(text, str):
+        return _parse_with_default_catalog(text)
+    return _parse(text, catalog or default_catalog())
+
+
+@lru_cache(maxsize=16384)
+def _parse_with_default_catalog(text: str) -> ParsedRequest:
+    return _parse(text, default_catalog())
+
+
+def _parse(text: str, cat: DrugCatalog) -> ParsedRequest:
     original = text if isinstance(text, str) else str(text)
-    cat = catalog or default_catalog()
     body = _focus(original.replace("\u00a0", " ").replace("\ufffe", "-").replace("\u2010", "-"))
     body = body[:_MAX_CHARS]
 
