@@ -122,7 +122,13 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+#: Text ftfy leaves as it is: printable ASCII, tabs and newlines, without ``&`` (HTML entities) or ``\r``.
+PLAIN_TEXT = re.compile(r"[\t\n\x20-\x25\x27-\x7e]*")
+
+
 def _repair(text: str) -> str:
+    if PLAIN_TEXT.fullmatch(text):  # most of a letter: nothing for ftfy to fix (and it is the slow step)
+        return text
     text = ftfy.fix_text(text, normalization="NFC")
     text = _IDEOGRAPHIC_DESCRIPTION_RE.sub("'", text)
     return text.replace("\u00a0", " ").replace("\u00ad", "")
