@@ -14,94 +14,49 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
-from checker.audit.collect import Source, iter_sources, load_source
-from checker.audit.items import Record, records
+from checker.audit.collect import Source, iter_sources
 from checker.audit.stats import AuditStats
+from checker.audit.work import FileOutcome, audit_chunk, chunks, init_worker
 from checker.core.errors import Problem
-from checker.engine.evaluate import evaluate
 from checker.rules.ruleset import RuleSet, load_rules
 
-
-class FileOutcome(NamedTuple):
-    """One input file's result: its records, or the problem that stopped it."""
-
-    path: str
-    kind: str
-    problem: Problem | None
-    records: list[Record]
-    cases: int
-
-
-_RULES: RuleSet | None = None
-_AS_OF: date | None = None
-_POLICY = "warn"
-
-
-def _init_worker(rules_path: str | None, as_of: date | None, ruleset: RuleSet | None = None,
-                 edition_policy: str = "warn") -> None:
-    """Set this process's rules once: the parent's compiled ones (inherited by fork), else loaded here."""
-    global _RULES, _AS_OF, _POLICY
-    _RULES = ruleset if ruleset is not None else load_rules(Path(rules_path) if rules_path else None)[0]
-    _AS_OF = as_of
-    _POLICY = edition_policy
-
-
-def audit_source(source: Source) -> FileOutcome:
-    """Load and evaluate one input file with this process's rules; never raises."""
-    assert _RULES is not None, "worker not initialised"
-    loaded = load_source(source)
-    if loaded.problem is not None:
-        return FileOutcome(source.path, source.kind, loaded.problem, [], 0)
-    out: list[Record] = []
-    try:
-        for case in loaded.cases:
-            items = evaluate(case, _RULES, _AS_OF, _POLICY)
-            out += records(case, items, _RULES, loaded.specialty,
-                           loaded.sections if source.kind == "letter" else None)
-    except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
-        problem = Problem(source.path, f"internal error while evaluating: {type(exc).__name__}: {exc}")
-        return FileOutcome(source.path, source.kind, problem, [], 0)
-    return FileOutcome(source.path, source.kind, None, out, len(loaded.cases))
-
-
-def _audit_chunk(chunk: list[Source]) -> list[FileOutcome]:
-    return [audit_source(s) for s in chunk]
-
-
-def _chunks(items: Iterable[Source], size: int) -> Iterator[list[Source]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+#: Work per chunk, in case files (a letter counts :data:`~checker.audit.work.LETTER_WEIGHT`).
+CHUNK = 64
 
 
 def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | None, as_of: date | None,
-                     ruleset: RuleSet | None = None, chunk: int = 8,
+                     ruleset: RuleSet | None = None, chunk: int = CHUNK,
                      edition_policy: str = "warn") -> Iterator[FileOutcome]:
-    """Audit every source, in input order, with ``jobs`` processes and at most ``4 * jobs`` chunks in flight."""
-    if jobs <= 1:
-        _init_worker(rules_path, as_of, ruleset, edition_policy)
-        for source in sources:
-            yield audit_source(source)
+    """Audit every source, in input order, with ``jobs`` processes and at most ``4 * jobs`` chunks in flight.
+
+    Inputs that fit in one chunk are audited in this process: starting workers would cost more.
+    """
+    batches = chunks(sources, chunk)
+    first = list(islice(batches, 2))
+    if jobs <= 1 or len(first) < 2:
+        init_worker(rules_path, as_of, ruleset, edition_policy)
+        for batch in chain(first, batches):
+            yield from audit_chunk(batch)
         return
+    batches = chain(first, batches)
     fork = "fork" in mp.get_all_start_methods()
     context = mp.get_context("fork" if fork else "spawn")
     # A forked worker inherits the compiled rules as they are; a spawned one loads them once itself.
-    pool = context.Pool(jobs, initializer=_init_worker, initargs=(rules_path, as_of, ruleset if fork else None,
-                                                                       edition_policy))
+    pool = context.Pool(jobs, initializer=init_worker,
+                        initargs=(rules_path, as_of, ruleset if fork else None, edition_policy))
     try:
         pending: deque = deque()
-        batches = _chunks(sources, chunk)
         for batch in islice(batches, 4 * jobs):
-            pending.append(pool.apply_async(_audit_chunk, (batch,)))
+            pending.append(pool.apply_async(audit_chunk, (batch,)))
         while pending:
             done = pending.popleft().get()
             batch = next(batches, None)
             if batch is not None:
-                pending.append(pool.apply_async(_audit_chunk, (batch,)))
+                pending.append(pool.apply_async(audit_chunk, (batch,)))
             yield from done
         pool.close()
     finally:
@@ -165,10 +120,33 @@ def _now() -> str:
 
 
 def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, as_of: date | None = None,
-              jobs: int = 1, chunk: int = 8, on_file: Callable[[FileOutcome], None] | None = None,
-              store: Any = None, examples: int = 20, edition_policy: str = "warn") -> AuditResult:
-    """Audit letters and case files under ``paths``; ``store`` (a :class:`.store.Store`) records the run."""
+              jobs: int = 1, chunk: int = CHUNK, on_file: Callable[[FileOutcome], None] | None = None,
+              store: Any = None, examples: int = 20, edition_policy: str = "warn", executor: str = "local",
+              scheduler: str | None = None) -> AuditResult:
+    """Audit letters and case files under ``paths``; ``store`` (a :class:`.store.Store`) records the run.
+
+    ``executor`` "local" runs ``jobs`` processes here; "dask" runs on Dask distributed (the cluster at
+    ``scheduler``, else a local one of ``jobs`` workers), with the same results in the same order.
+    """
     ruleset, rule_problems = load_rules(Path(rules_path) if rules_path else None)
+    rules = str(rules_path) if rules_path else None
+    if executor == "dask":
+        from checker.audit.cluster import DaskAudit, dask_client
+
+        with dask_client(scheduler, jobs) as client:
+            audit = DaskAudit(client, rules, as_of, edition_policy, ruleset.provenance, scheduler)
+            return _aggregate(paths, ruleset, rule_problems, audit.outcomes(iter_sources(paths), chunk),
+                              on_file, store, examples)
+    if executor != "local":
+        raise ValueError(f"unknown executor {executor!r}; expected local or dask")
+    outcomes = ordered_outcomes(iter_sources(paths), jobs, rules, as_of, ruleset, chunk, edition_policy)
+    return _aggregate(paths, ruleset, rule_problems, outcomes, on_file, store, examples)
+
+
+def _aggregate(paths: list[str | Path], ruleset: RuleSet, rule_problems: list[Problem],
+               outcomes: Iterable[FileOutcome], on_file: Callable[[FileOutcome], None] | None, store: Any,
+               examples: int) -> AuditResult:
+    """Fold the outcomes, in order, into statistics, spooled items and the store."""
     result = AuditResult(AuditStats(examples), ruleset.provenance, [str(p) for p in paths],
                          errors=list(rule_problems), started=_now())
     if store is not None:
@@ -176,8 +154,7 @@ def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, 
     batch: list = []
     stats = result.stats
     first_input: dict[str, str] = {}  # case id -> the input that first carried it
-    for outcome in ordered_outcomes(iter_sources(paths), jobs, str(rules_path) if rules_path else None, as_of,
-                                    ruleset, chunk, edition_policy):
+    for outcome in outcomes:
         result.inputs += 1
         if outcome.problem is not None:
             result.errors.append(outcome.problem)

@@ -6,11 +6,11 @@ from typing import IO
 
 from checker.audit.run import AuditResult
 
-FORMATS = ("text", "json", "csv", "html")
+FORMATS = ("text", "json", "csv", "html", "parquet")
 
 
 def write_report(result: AuditResult, fmt: str, out: IO[str], color: bool = False) -> None:
-    """Write ``result`` to ``out`` as text, json, csv or html."""
+    """Write ``result`` to ``out`` as text, json, csv, html or parquet (binary, through ``out.buffer``)."""
     if fmt == "json":
         from checker.audit.report_json import write_json
 
@@ -23,6 +23,11 @@ def write_report(result: AuditResult, fmt: str, out: IO[str], color: bool = Fals
         from checker.audit.report_html import write_html
 
         write_html(result, out)
+    elif fmt == "parquet":
+        from checker.audit.report_parquet import write_parquet
+
+        out.flush()
+        write_parquet(result, out.buffer)  # type: ignore[attr-defined] - a file opened by open_output
     elif fmt == "text":
         from checker.audit.report_text import write_text
 

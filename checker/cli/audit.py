@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from checker.cli.app import EditionPolicy, EditionPolicyOption, RulesOption, app
 from checker.cli.common import ExitCode, output_format, parse_as_of, report_error
+from checker.core.errors import InputError, Problem
 
 
 class _DefaultRunGroup(TyperGroup):
@@ -39,6 +40,12 @@ class AuditFormat(str, Enum):
     json = "json"
     csv = "csv"
     html = "html"
+    parquet = "parquet"
+
+
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 class DiffFormat(str, Enum):
@@ -61,7 +68,13 @@ def run(
     format: Annotated[AuditFormat | None, typer.Option(
         "--format", "-f", help="Report format (default: from the -o file's extension, else text).")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per CPU).")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                      help="Worker processes, or local Dask workers (0: one per CPU).")] = 1,
+    executor: Annotated[Executor, typer.Option("--executor", help="Where the per-file work runs: processes here, "
+                                                                  "or Dask distributed.")] = Executor.local,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="A Dask scheduler's address "
+                                                  "(tcp://HOST:8786); implies --executor dask. Without it, "
+                                                  "--executor dask starts a local cluster.")] = None,
     db: DbOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Pick rules in force on this date (YYYY-MM-DD).")] = None,
     progress: Annotated[bool | None, typer.Option("--progress/--no-progress",
@@ -79,6 +92,9 @@ def run(
 
     date = parse_as_of(as_of)
     fmt = output_format(format.value if format else None, output, tuple(f.value for f in AuditFormat))
+    if fmt == "parquet" and output is None:
+        raise InputError(Problem("--format parquet", "Parquet is binary: name the file with -o items.parquet",
+                                 code="bad-output"))
     workers = jobs or os.cpu_count() or 1
     store = None
     if db is not None:
@@ -88,7 +104,8 @@ def run(
     try:
         with progress_bar(paths, _progress_wanted(progress, output)) as on_file:
             result = run_audit(paths, rules_path=rules, as_of=date, jobs=workers, on_file=on_file, store=store,
-                                edition_policy=edition_policy.value)
+                               edition_policy=edition_policy.value,
+                               executor="dask" if scheduler else executor.value, scheduler=scheduler)
         try:
             with open_output(output, paths) as out:
                 write_report(result, fmt, out, color=output is None and sys.stdout.isatty())

@@ -83,7 +83,7 @@ def expand_folders(paths: list[Path], kinds: tuple[str, ...]) -> tuple[list[Path
 
 
 _EXTENSIONS = {".html": "html", ".htm": "html", ".json": "json", ".md": "markdown", ".markdown": "markdown",
-               ".csv": "csv", ".txt": "text"}
+               ".csv": "csv", ".txt": "text", ".parquet": "parquet"}
 
 
 def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...]) -> str:

@@ -83,6 +83,11 @@ _ALL = (
     Code("unknown-drug", _E, "a requested drug the drug catalog does not know"),
     # Runs over many inputs.
     Code("duplicate-case-id", _W, "two inputs carry the same case id"),
+    # Audits on a Dask cluster, and optional dependencies.
+    Code("cluster-unreachable", _E, "the Dask scheduler cannot be reached, or a worker failed"),
+    Code("cluster-rules", _E, "the Dask workers' rules are not the client's (version or content hash)"),
+    Code("worker-lost", _E, "an input whose Dask workers kept dying, retried alone and skipped"),
+    Code("missing-extra", _E, "a feature needs an optional dependency that is not installed"),
 )
 
 #: The registry: code name -> Code.

@@ -1,0 +1,92 @@
+"""The per-file work of an audit, as it runs in a worker (a process of the pool, or a Dask worker).
+
+A worker compiles the rules once and then audits input files one at a time, turning each into
+records; nothing here raises for a bad file (it becomes the file's problem).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from checker.audit.collect import Source, load_source
+from checker.audit.items import Record, records
+from checker.core.errors import Problem
+from checker.engine.evaluate import evaluate
+from checker.rules.ruleset import RuleSet, load_rules
+
+#: What one input costs, in case files: chunks hold about the same work whatever they hold.
+LETTER_WEIGHT = 16
+
+
+class FileOutcome(NamedTuple):
+    """One input file's result: its records, or the problem that stopped it."""
+
+    path: str
+    kind: str
+    problem: Problem | None
+    records: list[Record]
+    cases: int
+
+
+_RULES: RuleSet | None = None
+_AS_OF: date | None = None
+_POLICY = "warn"
+_KEY: tuple[str | None, date | None, str] | None = None
+
+
+def init_worker(rules_path: str | None, as_of: date | None, ruleset: RuleSet | None = None,
+                edition_policy: str = "warn") -> None:
+    """Set this process's rules once: the parent's compiled ones (inherited by fork), else loaded here."""
+    global _RULES, _AS_OF, _POLICY, _KEY
+    _RULES = ruleset if ruleset is not None else load_rules(Path(rules_path) if rules_path else None)[0]
+    _AS_OF = as_of
+    _POLICY = edition_policy
+    _KEY = (rules_path, as_of, edition_policy)
+
+
+def worker_provenance(rules_path: str | None, as_of: date | None, edition_policy: str) -> dict[str, str]:
+    """Make sure this process holds the rules at ``rules_path`` (loading them once), and say which they are."""
+    if _RULES is None or (rules_path, as_of, edition_policy) != _KEY:
+        init_worker(rules_path, as_of, None, edition_policy)
+    assert _RULES is not None
+    return _RULES.provenance
+
+
+def audit_source(source: Source) -> FileOutcome:
+    """Load and evaluate one input file with this process's rules; never raises."""
+    assert _RULES is not None, "worker not initialised"
+    loaded = load_source(source)
+    if loaded.problem is not None:
+        return FileOutcome(source.path, source.kind, loaded.problem, [], 0)
+    out: list[Record] = []
+    try:
+        for case in loaded.cases:
+            items = evaluate(case, _RULES, _AS_OF, _POLICY)
+            out += records(case, items, _RULES, loaded.specialty,
+                           loaded.sections if source.kind == "letter" else None)
+    except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
+        problem = Problem(source.path, f"internal error while evaluating: {type(exc).__name__}: {exc}")
+        return FileOutcome(source.path, source.kind, problem, [], 0)
+    return FileOutcome(source.path, source.kind, None, out, len(loaded.cases))
+
+
+def audit_chunk(chunk: list[Source]) -> list[FileOutcome]:
+    """Audit a chunk of inputs in this process, in order."""
+    return [audit_source(s) for s in chunk]
+
+
+def chunks(sources: Iterable[Source], size: int) -> Iterator[list[Source]]:
+    """Consecutive chunks of about ``size`` case files' work each (a letter weighs :data:`LETTER_WEIGHT`)."""
+    chunk: list[Source] = []
+    weight = 0
+    for source in sources:
+        chunk.append(source)
+        weight += LETTER_WEIGHT if source.kind == "letter" else 1
+        if weight >= size:
+            yield chunk
+            chunk, weight = [], 0
+    if chunk:
+        yield chunk
