@@ -1,11 +1,23 @@
-"""Audit at scale: throughput with 1 and 2 jobs and peak memory, on synthetic case files (fixed seed).
+"""Audit at scale, side by side with the floors, in one run: case files, real PDFs, and a 20,000-letter archive.
 
-    python bench/audit_scale.py                 # 100,000 cases; 20k and 100k runs; jobs 1 and 2
-    python bench/audit_scale.py --cases 5000 --small 1000 --jobs 1 2
+    python bench/audit_scale.py                       # the figures in README "Scale" (about 30 minutes)
+    python bench/audit_scale.py --quick               # a smaller smoke run (about 5 minutes)
 
-Each measurement runs in a fresh process (so peak RSS is that run's alone) and reports items/s and
-the peak RSS of the main process and of its worker processes (``resource.getrusage``). Memory is
-flat when the peak at the small size is close to the peak at the full size.
+Floors, measured in the same run: the engine alone (``bench/engines.py``, full trace, items/s) for the
+case files, and poppler ``pdftotext`` (one process per letter, as a shell loop would run it) on the
+same PDFs. Configurations: ``single`` (one process), ``jobs2`` (``--jobs 2``), ``dask1`` and ``dask2``
+(``--executor dask``, a local cluster of 1 or 2 worker processes). Every measurement runs in a fresh
+process and covers the audit and its JSON report (not the interpreter start); configurations take
+turns within each round and the median of the rounds is reported. Peak RSS is the client's own and
+the largest of its worker processes' (``getrusage``, children reaped at the end).
+
+Inputs, generated in a temporary folder (never committed):
+* ``cases``: synthetic JSON case files (fixed seed; 1-3 requests each).
+* ``pdfs``: the 102 bundled PDF letters copied N times under new file names.
+* ``archive``: the bundled letters' extracted text (read once with the PDF reader), replicated as
+  ``.txt`` letters with new case numbers written into the text: >= 20,000 letters without paying for
+  pdfium 20,000 times. Its small and full sizes show whether memory stays flat.
+The machine is shared (2 cores, other engineers' tests): run it more than once and read medians.
 """
 
 from __future__ import annotations
@@ -14,7 +26,10 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,11 +37,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PER_FOLDER = 1000
+LETTERS = ROOT / "cases" / "letters" / "pdf"
+CONFIGS = ("single", "jobs2", "dask1", "dask2")
 REQUESTS = ["Flexeril 7.5mg #60", "Cyclobenzaprine 10mg #30", "Tizanidine 4mg #90", "Soma 350mg #60",
             "Norco 10/325mg #120", "Oxycodone 10mg #60", "Tramadol ER 150mg #30", "Omeprazole 20mg #60",
             "Naproxen 550mg #60", "Gabapentin 600mg #90", "Lidoderm 5% patch #30", "Physical therapy x12",
             "MRI lumbar spine", "Acupuncture x6"]
+_CASE_NUMBER = re.compile(r"\bCM\d{2}-\d{7}\b")
 
 
 def _maybe(rng: random.Random, p_absent: float = 0.3) -> bool | None:
@@ -52,84 +69,197 @@ def synthetic_case(rng: random.Random, number: int) -> dict:
     return case
 
 
-def generate(folder: Path, cases: int, seed: int) -> None:
-    """Write ``cases`` JSON case files under ``folder``, 1000 per sub-folder (idempotent)."""
-    marker = folder / f".done-{cases}-{seed}"
-    if marker.exists():
-        return
+def make_cases(folder: Path, count: int, seed: int = 20240501) -> Path:
     rng = random.Random(seed)
-    for number in range(cases):
-        sub = folder / f"{number // PER_FOLDER:04d}"
-        if number % PER_FOLDER == 0:
-            sub.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True)
+    for number in range(count):
+        sub = folder / f"{number // 1000:04d}"
+        sub.mkdir(exist_ok=True)
         (sub / f"case-{number:07d}.json").write_text(json.dumps(synthetic_case(rng, number)))
-    marker.write_text("")
+    return folder
 
 
-def measure(folder: Path, cases: int, jobs: int) -> dict:
-    """Audit the first ``cases`` files with ``jobs`` processes, writing the JSON report; runs in this process."""
+def make_pdfs(folder: Path, copies: int) -> Path:
+    folder.mkdir(parents=True)
+    for copy in range(copies):
+        for pdf in sorted(LETTERS.glob("*.pdf")):
+            shutil.copyfile(pdf, folder / f"{copy:03d}-{pdf.name}")
+    return folder
+
+
+def make_archive(folder: Path, count: int) -> Path:
+    """``count`` text letters: the bundled letters' text with new case numbers (CM90-0000000 upwards)."""
+    from checker.ingest.text import letter_text
+
+    texts = [letter_text(pdf) for pdf in sorted(LETTERS.glob("*.pdf"))]
+    folder.mkdir(parents=True)
+    for number in range(count):
+        sub = folder / f"{number // 1000:04d}"
+        sub.mkdir(exist_ok=True)
+        case_number = f"CM{90 + number // 10_000_000:02d}-{number % 10_000_000:07d}"
+        (sub / f"{case_number}.txt").write_text(_CASE_NUMBER.sub(case_number, texts[number % len(texts)]))
+    return folder
+
+
+def _first(folder: Path, count: int) -> list[Path]:
+    """The first ``count`` inputs of a generated folder (whole sub-folders, then files)."""
+    subs = sorted(p for p in folder.iterdir() if p.is_dir())
+    if not subs:
+        return sorted(folder.iterdir())[:count]
+    paths: list[Path] = []
+    left = count
+    for sub in subs:
+        files = sorted(sub.iterdir())
+        if len(files) <= left:
+            paths.append(sub)
+            left -= len(files)
+        else:
+            paths += files[:left]
+            left = 0
+        if not left:
+            break
+    return paths
+
+
+def measure(config: str, paths: list[str]) -> dict:
+    """One audit with its JSON report, in this (fresh) process."""
     from checker.audit.run import run_audit
-    from checker.audit.sink import open_output
     from checker.audit.writers import write_report
 
-    paths = [folder / f"{i:04d}" for i in range(cases // PER_FOLDER)]
+    executor = "dask" if config.startswith("dask") else "local"
+    jobs = {"single": 1, "jobs2": 2, "dask1": 1, "dask2": 2}[config]
     start = time.perf_counter()
-    result = run_audit(paths, jobs=jobs, chunk=16)
-    audited = time.perf_counter() - start
-    with tempfile.TemporaryDirectory() as tmp, open_output(Path(tmp) / "audit.json") as out:
+    result = run_audit(paths, jobs=jobs, executor=executor)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         write_report(result, "json", out)
-    total = time.perf_counter() - start
+    seconds = time.perf_counter() - start
     summary = result.stats.summary()
     result.close()
-    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
-    return {"cases": summary["cases"], "items": summary["items"], "jobs": jobs, "errors": len(result.errors),
-            "audit_s": round(audited, 1), "total_s": round(total, 1),
-            "items_per_s": round(summary["items"] / audited), "cases_per_s": round(summary["cases"] / audited),
-            "cpu_s": round(cpu, 1), "items_per_cpu_s": round(summary["items"] / cpu),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "peak_rss_children_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
-            "agreement": summary["agreement"], "kappa": summary["kappa"]}
+    return {"config": config, "inputs": result.inputs, "items": summary["items"], "errors": len(result.errors),
+            "seconds": seconds, "agreement": summary["agreement"],
+            "client_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+
+
+def run_measure(config: str, paths: list[Path]) -> dict:
+    listing = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
+    listing.write("\n".join(map(str, paths)))
+    listing.close()
+    try:
+        done = subprocess.run([sys.executable, __file__, "--measure", config, listing.name], capture_output=True,
+                              text=True, cwd=ROOT, timeout=3600)
+    finally:
+        os.unlink(listing.name)
+    if done.returncode != 0:
+        raise SystemExit(f"{config} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def engine_floor(items: int) -> float:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "engines.py"), "--items", str(items), "--repeat", "3",
+                           "--json"], capture_output=True, text=True, cwd=ROOT, timeout=1800)
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["engines"]["mtus"])
+
+
+def pdftotext_floor(pdfs: list[Path]) -> float | None:
+    """Letters per second of ``pdftotext`` run once per letter (output to a temporary file)."""
+    if shutil.which("pdftotext") is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        for pdf in pdfs:
+            subprocess.run(["pdftotext", str(pdf), str(Path(tmp) / "out.txt")], check=True)
+        return len(pdfs) / (time.perf_counter() - start)
+
+
+def rounds(label: str, paths: list[Path], configs: list[str], repeat: int, unit: str, log: list[dict]) -> dict:
+    """Every config once per round, ``repeat`` rounds; the median rate and the largest peaks per config."""
+    runs: dict[str, list[dict]] = {c: [] for c in configs}
+    for _ in range(repeat):
+        for config in configs:
+            runs[config].append(run_measure(config, paths))
+    out = {}
+    for config, rows in runs.items():
+        count = rows[0]["items"] if unit == "items" else rows[0]["inputs"]
+        assert all(r["items"] == rows[0]["items"] for r in rows), "runs disagree on the number of items"
+        rate = statistics.median(count / r["seconds"] for r in rows)
+        row = {"input": label, "config": config, "inputs": rows[0]["inputs"], "items": rows[0]["items"],
+               "errors": rows[0]["errors"], f"{unit}_per_s": round(rate, 1),
+               "seconds": [round(r["seconds"], 2) for r in rows],
+               "client_mb": round(max(r["client_mb"] for r in rows)),
+               "worker_mb": round(max(r["worker_mb"] for r in rows))}
+        out[config] = row
+        log.append(row)
+        print(f"  {label:<22} {config:<6} {row['inputs']:>6} inputs {row['items']:>6} items  {rate:>9,.1f} {unit}/s  "
+              f"runs {row['seconds']} s  peak RSS client {row['client_mb']} MB, workers {row['worker_mb']} MB",
+              flush=True)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--small", type=int, default=20_000, help="the smaller run, to check memory is flat")
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--seed", type=int, default=20240501)
-    parser.add_argument("--folder", type=Path, default=Path(tempfile.gettempdir()) / "mtus-audit-scale")
-    parser.add_argument("--measure", nargs=2, type=int, metavar=("CASES", "JOBS"), help=argparse.SUPPRESS)
+    parser.add_argument("--cases", type=int, default=10_000, help="synthetic JSON case files")
+    parser.add_argument("--pdf-copies", type=int, default=5, help="copies of the 102 bundled PDFs")
+    parser.add_argument("--archive", type=int, default=20_400, help="text letters in the synthetic archive")
+    parser.add_argument("--archive-small", type=int, default=2_040, help="the archive's smaller run (memory)")
+    parser.add_argument("--archive-configs", nargs="+", default=["jobs2", "dask2"], choices=CONFIGS,
+                        help="configurations run on the full archive (all run on the small one)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="2,000 cases, 1 PDF copy, archive 2,040/510, 1 round")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        print(json.dumps(measure(args.folder, *args.measure)))
+        config, listing = args.measure
+        print(json.dumps(measure(config, Path(listing).read_text().splitlines())))
         return
-    for n in (args.cases, args.small):
-        if n % PER_FOLDER:
-            parser.error(f"case counts must be multiples of {PER_FOLDER}")
-    start = time.perf_counter()
-    generate(args.folder, args.cases, args.seed)
-    print(f"{args.cases} synthetic cases in {args.folder} (seed {args.seed}, {time.perf_counter() - start:.0f}s)")
-    results = []
-    for jobs in args.jobs:
-        for n in (args.small, args.cases):
-            done = subprocess.run([sys.executable, __file__, "--folder", str(args.folder), "--measure", str(n),
-                                   str(jobs)], capture_output=True, text=True, check=True, cwd=ROOT)
-            row = json.loads(done.stdout)
-            results.append(row)
-            print(f"jobs {jobs}: {row['cases']:>7} cases {row['items']:>7} items  {row['items_per_s']:>6} items/s "
-                  f"({row['cases_per_s']} cases/s, {row['items_per_cpu_s']} items per CPU-s)  "
-                  f"audit {row['audit_s']}s, with report {row['total_s']}s  "
-                  f"peak RSS main {row['peak_rss_mb']} MB, workers {row['peak_rss_children_mb']} MB", flush=True)
-    for jobs in args.jobs:
-        small, full = [r for r in results if r["jobs"] == jobs]
-        growth = full["peak_rss_mb"] / small["peak_rss_mb"]
-        verdict = "flat" if growth < 1.25 else "NOT flat"
-        print(f"jobs {jobs}: peak RSS {small['peak_rss_mb']} MB at {small['cases']} cases, {full['peak_rss_mb']} MB "
-              f"at {full['cases']} (x{growth:.2f}): memory {verdict}")
-    by_jobs = {r["jobs"]: r["items_per_s"] for r in results if r["cases"] == max(x["cases"] for x in results)}
-    if 1 in by_jobs and 2 in by_jobs:
-        print(f"speed-up with 2 jobs: x{by_jobs[2] / by_jobs[1]:.2f} on {os.cpu_count()} CPUs")
+    if args.quick:
+        args.cases, args.pdf_copies, args.archive, args.archive_small, args.repeat = 2000, 1, 2040, 510, 1
+    log: list[dict] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="mtus-audit-scale-") as tmp:
+        folder = Path(tmp)
+        cases = make_cases(folder / "cases", args.cases)
+        pdfs = make_pdfs(folder / "pdfs", args.pdf_copies)
+        archive = make_archive(folder / "archive", args.archive)
+        print(f"inputs in {folder}: {args.cases} case files, {args.pdf_copies * 102} PDFs, {args.archive} text "
+              f"letters ({time.perf_counter() - started:.0f} s)", flush=True)
+        engine = engine_floor(20_000)
+        floor_pdf = statistics.median(pdftotext_floor(sorted(LETTERS.glob("*.pdf"))) or 0 for _ in range(3))
+        print(f"floors: engine (bench/engines.py, full trace) {engine:,.0f} items/s; pdftotext {floor_pdf:.1f} "
+              f"letters/s on the 102 bundled PDFs", flush=True)
+        case_rows = rounds("JSON case files", [cases], list(CONFIGS), args.repeat, "items", log)
+        pdf_rows = rounds("PDF letters", [pdfs], list(CONFIGS), max(1, args.repeat - 1), "inputs", log)
+        floor_pdf_same = pdftotext_floor(sorted(pdfs.iterdir()))
+        small = rounds("archive (text), small", _first(archive, args.archive_small), list(CONFIGS), 1, "inputs", log)
+        full = rounds("archive (text), full", [archive], args.archive_configs, 1, "inputs", log)
+    best_cases = max(r["items_per_s"] for r in case_rows.values())
+    verdicts = {
+        "cases_single_vs_engine": round(case_rows["single"]["items_per_s"] / engine, 3),
+        "cases_best_vs_engine": round(best_cases / engine, 3),
+        "pdf_single_vs_pdftotext": round(floor_pdf_same / pdf_rows["single"]["inputs_per_s"], 2)
+        if floor_pdf_same else None,
+        "jobs2_vs_single_cases": round(case_rows["jobs2"]["items_per_s"] / case_rows["single"]["items_per_s"], 2),
+        "jobs2_vs_single_pdfs": round(pdf_rows["jobs2"]["inputs_per_s"] / pdf_rows["single"]["inputs_per_s"], 2),
+        "memory_full_vs_small": {c: {"client": round(full[c]["client_mb"] / small[c]["client_mb"], 2),
+                                     "workers": round(full[c]["worker_mb"] / max(1, small[c]["worker_mb"]), 2)}
+                                 for c in full},
+    }
+    print(f"case files: single process at {verdicts['cases_single_vs_engine']:.1%} of the engine's items/s "
+          f"(best configuration {verdicts['cases_best_vs_engine']:.1%}; target >= 25%)")
+    if floor_pdf_same:
+        print(f"PDF letters: pdftotext {floor_pdf_same:.1f} letters/s on the same {args.pdf_copies * 102} files, "
+              f"mtus audit single {pdf_rows['single']['inputs_per_s']:.1f}: pdftotext x"
+              f"{verdicts['pdf_single_vs_pdftotext']} faster (target <= 2)")
+    print(f"--jobs 2 / --jobs 1: case files x{verdicts['jobs2_vs_single_cases']}, "
+          f"PDFs x{verdicts['jobs2_vs_single_pdfs']} (target >= 1) on {os.cpu_count()} CPUs shared with other work")
+    print(f"peak memory, full archive / small archive: {verdicts['memory_full_vs_small']}")
+    print(f"total {time.perf_counter() - started:.0f} s")
+    doc = {"engine_items_per_s": engine, "pdftotext_letters_per_s_bundled": floor_pdf,
+           "pdftotext_letters_per_s_same": floor_pdf_same, "rows": log, "verdicts": verdicts}
+    if args.json:
+        args.json.write_text(json.dumps(doc, indent=2))
+    print(json.dumps(doc))
 
 
 if __name__ == "__main__":
