@@ -1,0 +1,93 @@
+"""Where `mtus audit` spends its time on case files, stage by stage, without a profiler's overhead.
+
+    python bench/audit_stages.py [--cases 3000] [--repeat 3]
+
+Each stage runs over every case before the next one starts (so each is timed alone) on synthetic JSON
+case files (``bench/audit_scale.py``'s generator, fixed seed): reading the files, JSON parsing, schema
+validation, request parsing, derived facts and rule evaluation, output building (the per-item
+records and JSON), the statistics, the SQLite store, and rendering the JSON report. Medians of
+``--repeat`` rounds, in microseconds per item, beside the engine's own cost per item.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from audit_scale import make_cases  # noqa: E402
+
+from checker.audit.items import records  # noqa: E402
+from checker.audit.run import run_audit  # noqa: E402
+from checker.audit.stats import AuditStats  # noqa: E402
+from checker.audit.store import Store  # noqa: E402
+from checker.audit.writers import write_report  # noqa: E402
+from checker.core.schema_errors import schema_problems  # noqa: E402
+from checker.core.yamlpos import Positions  # noqa: E402
+from checker.engine.evaluate import evaluate  # noqa: E402
+from checker.facts.cases import Case  # noqa: E402
+from checker.facts.requests import parse_request  # noqa: E402
+from checker.rules.ruleset import load_rules  # noqa: E402
+
+
+def one_round(files: list[Path]) -> dict[str, float]:
+    rules = load_rules(None)[0]
+    seconds: dict[str, float] = {}
+
+    def timed(name: str, work):  # noqa: ANN001, ANN202
+        start = time.perf_counter()
+        out = work()
+        seconds[name] = time.perf_counter() - start
+        return out
+
+    texts = timed("read files", lambda: [f.read_text(encoding="utf-8") for f in files])
+    data = timed("parse JSON", lambda: [json.loads(t) for t in texts])
+    timed("validate (schema)", lambda: [schema_problems(d, "case", Positions(), str(f)) for d, f in zip(data, files)])
+    cases = [Case(d, str(f)) for d, f in zip(data, files)]
+    timed("parse requests", lambda: [parse_request(r["text"]) for c in cases for r in c.data["requests"]])
+    items = timed("facts + evaluate", lambda: [evaluate(c, rules) for c in cases])
+    recs = timed("build records + JSON", lambda: [r for c, i in zip(cases, items) for r in records(c, i, rules, None,
+                                                                                                   None)])
+    stats = AuditStats(20)
+    timed("statistics", lambda: [stats.add(r.row) for r in recs])
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "runs.sqlite")
+        run_id = store.begin_run(rules.provenance, ["bench"], "now")
+        timed("store (SQLite)", lambda: store.add_items(run_id, [r.row for r in recs]))
+        store.close()
+    result = run_audit([files[0].parent.parent])
+    timed("render JSON report", lambda: write_report(result, "json", io.StringIO()))
+    result.close()
+    seconds["items"] = len(recs)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=3000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_cases(Path(tmp) / "cases", args.cases)
+        files = sorted(folder.glob("*/*.json"))
+        rounds = [one_round(files) for _ in range(args.repeat)]
+    items = rounds[0]["items"]
+    stages = [k for k in rounds[0] if k != "items"]
+    medians = {k: statistics.median(r[k] for r in rounds) for k in stages}
+    total = sum(medians.values())
+    print(f"{args.cases} case files, {items} items; median of {args.repeat} rounds")
+    for stage in stages:
+        print(f"  {stage:<22} {medians[stage] * 1e6 / items:8.1f} us/item  {medians[stage] / total:6.1%}")
+    print(f"  {'total':<22} {total * 1e6 / items:8.1f} us/item  = {items / total:,.0f} items/s")
+    print(json.dumps({"items": items, "us_per_item": {k: round(v * 1e6 / items, 1) for k, v in medians.items()}}))
+
+
+if __name__ == "__main__":
+    main()
