@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -50,9 +51,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
         with client:
             yield client
         return
-    with distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None,
-                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+    with warnings.catch_warnings():  # "port 8787 in use" for the health endpoints: another port is taken
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                                           host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, distributed.Client(cluster) as client:
         yield client
 
 
