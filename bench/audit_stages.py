@@ -49,12 +49,13 @@ def one_round(files: list[Path]) -> dict[str, float]:
 
     texts = timed("read files", lambda: [f.read_text(encoding="utf-8") for f in files])
     data = timed("parse JSON", lambda: [json.loads(t) for t in texts])
-    timed("validate (schema)", lambda: [schema_problems(d, "case", Positions(), str(f)) for d, f in zip(data, files)])
-    cases = [Case(d, str(f)) for d, f in zip(data, files)]
+    pairs = list(zip(data, files, strict=True))
+    timed("validate (schema)", lambda: [schema_problems(d, "case", Positions(), str(f)) for d, f in pairs])
+    cases = [Case(d, str(f)) for d, f in pairs]
     timed("parse requests", lambda: [parse_request(r["text"]) for c in cases for r in c.data["requests"]])
     items = timed("facts + evaluate", lambda: [evaluate(c, rules) for c in cases])
-    recs = timed("build records + JSON", lambda: [r for c, i in zip(cases, items) for r in records(c, i, rules, None,
-                                                                                                   None)])
+    recs = timed("build records + JSON",
+                 lambda: [r for c, i in zip(cases, items, strict=True) for r in records(c, i, rules, None, None)])
     stats = AuditStats(20)
     timed("statistics", lambda: [stats.add(r.row) for r in recs])
     with tempfile.TemporaryDirectory() as tmp:
