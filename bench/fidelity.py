@@ -50,45 +50,35 @@ def _fmt(value) -> str:
     return f"{value:.1%}" if isinstance(value, float) and abs(value) <= 1 else str(value)
 
 
+#: The figures reported for drug items and for services alike.
+FIGURES = [
+    ("covered (rule or MTUS silent)", lambda f: f"{f['covered']} ({_fmt(f['coverage'])})"),
+    ("  of which MTUS silent", lambda f: f["silent"]),
+    ("agreement (uncovered = miss)", lambda f: _fmt(f["agreement"])),
+    ("agreement on predicted", lambda f: f"{_fmt(f['agreement_covered'])} of {f['predicted']}"),
+    ("Cohen's kappa", lambda f: "-" if f["kappa"] is None else f"{f['kappa']:+.2f}"),
+    ("overturned caught", lambda f: f"{f['overturned']['caught']} of {f['overturned']['actual']}"),
+    ("overturned precision", lambda f: f"{_fmt(f['overturned']['precision'])} of {f['overturned']['predicted']}"),
+    ("false overturns", lambda f: f["false_overturns"]),
+]
+RIGHT_REASON = [
+    ("right reason", lambda f: f"{_fmt(f['right_reason']['rate'])} of {f['right_reason']['judged']}"),
+    ("  deciding criteria cited", lambda f: _fmt(f["right_reason"]["deciding_cited"])),
+    ("  reviewer reasons found", lambda f: _fmt(f["right_reason"]["reasons_found"])),
+]
+
+
 def table(result: dict[str, dict]) -> str:
     drugs, services = result["drugs"], result["services"]
-    rows = [
-        ("drug items", lambda f: f["items"]),
-        ("covered (rule or MTUS silent)", lambda f: f"{f['covered']} ({_fmt(f['coverage'])})"),
-        ("  of which MTUS silent", lambda f: f["silent"]),
-        ("agreement (uncovered = miss)", lambda f: _fmt(f["agreement"])),
-        ("agreement on predicted", lambda f: f"{_fmt(f['agreement_covered'])} of {f['predicted']}"),
-        ("Cohen's kappa", lambda f: "-" if f["kappa"] is None else f"{f['kappa']:+.2f}"),
-        ("overturned caught", lambda f: f"{f['overturned']['caught']} of {f['overturned']['actual']}"),
-        ("overturned precision", lambda f: f"{_fmt(f['overturned']['precision'])} of {f['overturned']['predicted']}"),
-        ("false overturns", lambda f: f["false_overturns"]),
-        ("right reason", lambda f: f"{_fmt(f['right_reason']['rate'])} of {f['right_reason']['judged']}"),
-        ("  deciding criteria cited", lambda f: _fmt(f["right_reason"]["deciding_cited"])),
-        ("  reviewer reasons found", lambda f: _fmt(f["right_reason"]["reasons_found"])),
-    ]
     width = 32
     lines = [f"{'':{width}s}" + "".join(f"{g:>16s}" for g in GROUPS)]
-    lines += [f"{name:{width}s}" + "".join(f"{get(drugs[g])!s:>16s}" for g in GROUPS) for name, get in rows]
-    lines.append("")
-    lines.append(f"{'non-drug items (services)':{width}s}" + "".join(
-        f"{services[g]['items']!s:>16s}" for g in GROUPS))
-    lines.append(f"{'  covered by a rule':{width}s}" + "".join(
-        f"{services[g]['covered']} ({_fmt(services[g]['coverage'])})".rjust(16) for g in GROUPS))
-    lines.append(f"{'  agreement on predicted':{width}s}" + "".join(
-        f"{_fmt(services[g]['agreement_covered'])} of {services[g]['predicted']}".rjust(16) for g in GROUPS))
-    service_rows = [
-        ("covered (rule or MTUS silent)", lambda f: f"{f['covered']} ({_fmt(f['coverage'])})"),
-        ("  of which MTUS silent", lambda f: f["silent"]),
-        ("agreement (uncovered = miss)", lambda f: _fmt(f["agreement"])),
-        ("agreement on predicted", lambda f: f"{_fmt(f['agreement_covered'])} of {f['predicted']}"),
-        ("Cohen's kappa", lambda f: "-" if f["kappa"] is None else f"{f['kappa']:+.2f}"),
-        ("overturned caught", lambda f: f"{f['overturned']['caught']} of {f['overturned']['actual']}"),
-        ("false overturns", lambda f: f["false_overturns"]),
-    ]
-    lines.append("")
-    lines += [f"{name:{width}s}" + "".join(f"{get(services[g])!s:>16s}" for g in GROUPS) for name, get in service_rows]
+    for title, figures, rows in (("drug items", drugs, FIGURES + RIGHT_REASON),
+                                 ("non-drug items (services)", services, FIGURES)):
+        lines.append(f"{title:{width}s}" + "".join(f"{figures[g]['items']!s:>16s}" for g in GROUPS))
+        lines += [f"{name:{width}s}" + "".join(f"{get(figures[g])!s:>16s}" for g in GROUPS) for name, get in rows]
+        lines.append("")
     halves = ("tuning", "check", "letters")
-    lines += ["", f"{'services by type (n cov ok kappa)':{width}s}" + "".join(f"{h:>24s}" for h in halves)]
+    lines += [f"{'services by type (n cov ok kappa)':{width}s}" + "".join(f"{h:>24s}" for h in halves)]
     for name, by_half in result["services_by_type"].items():
         cells = [f"{f['items']:>4} {f['covered']:>4} {f['correct']:>4} "
                  f"{'-' if f['kappa'] is None else format(f['kappa'], '+.2f'):>6}"
