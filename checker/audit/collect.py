@@ -7,7 +7,6 @@ does not grow with the number of inputs. Loading a file never raises: a bad file
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -15,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from checker.core.errors import InputError, Problem
+from checker.core.limits import CASE_FILE_BYTES
+from checker.core.yamlpos import loads_plain, read_text
 from checker.facts.cases import Case, case_from_data, load_cases
 
 LETTER_SUFFIXES = frozenset({".pdf", ".txt"})
@@ -32,6 +31,7 @@ class Source:
     path: str
     kind: str
     reason: str | None = None
+    code: str = "bad-input"
 
 
 @dataclass
@@ -50,18 +50,32 @@ def _kind(path: Path) -> str | None:
     return "letter" if suffix in LETTER_SUFFIXES else "case" if suffix in CASE_SUFFIXES else None
 
 
-def _walk(folder: str) -> Iterator[Source]:
-    """Files under a folder, depth first, names sorted; hidden entries and other suffixes skipped."""
+def _walk(folder: str, above: frozenset[tuple[int, int]] = frozenset()) -> Iterator[Source]:
+    """Files under a folder, depth first, names sorted; hidden entries and other suffixes skipped.
+
+    A folder is read once on each path: a symbolic link back to a folder above it (a loop) is reported,
+    not followed."""
     try:
+        info = os.stat(folder)
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
         yield Source(folder, "bad", f"cannot read folder: {exc.strerror}")
         return
+    here = (info.st_dev, info.st_ino)
+    if here in above:
+        yield Source(folder, "bad", "symbolic link loop (leads back to a folder above it); not followed",
+                     "symlink-loop")
+        return
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            yield from _walk(entry.path)
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:
+            yield Source(entry.path, "bad", f"cannot read: {exc.strerror}")
+            continue
+        if is_dir:
+            yield from _walk(entry.path, above | {here})
         else:
             kind = _kind(Path(entry.name))
             if kind is not None:
@@ -80,7 +94,7 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source]:
             if not found:
                 yield Source(str(path), "bad", f"no letters ({_LETTERS}) or case files ({_CASES}) in this folder")
         elif not path.exists():
-            yield Source(str(path), "bad", "no such file or folder")
+            yield Source(str(path), "bad", "no such file or folder", "no-such-file")
         else:
             kind = _kind(path)
             if kind is None:
@@ -104,21 +118,9 @@ def count_sources(paths: Iterable[str | Path]) -> int:
     return sum(1 for _ in iter_sources(paths))
 
 
-class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """libyaml loader without timestamps (dates stay strings, as in :mod:`checker.core.yamlpos`)."""
-
-
-_FastLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def _fast_cases(path: str) -> list[Case]:
-    """Parse without positions (libyaml or json) and validate; any problem raises."""
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    data: Any = json.loads(text) if path.lower().endswith(".json") else yaml.load(text, Loader=_FastLoader)
+    """Parse without positions and validate; any problem raises."""
+    data: Any = loads_plain(read_text(path, CASE_FILE_BYTES, "case file"), path)
     if isinstance(data, dict) and "cases" in data and "case_id" not in data:
         return [case_from_data(c, path) for c in data["cases"]]
     return [case_from_data(data, path)]
@@ -174,7 +176,7 @@ def load_letter(path: str) -> tuple[list[Case], str | None, list[list[str]]]:
 def load_source(source: Source) -> Loaded:
     """Load one input; never raises (bugs in a reader become the file's problem, and the batch goes on)."""
     if source.kind == "bad":
-        return Loaded(source, problem=Problem(source.path, source.reason or "bad input"))
+        return Loaded(source, problem=Problem(source.path, source.reason or "bad input", code=source.code))
     try:
         if source.kind == "letter":
             cases, specialty, sections = load_letter(source.path)

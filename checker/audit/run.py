@@ -21,7 +21,7 @@ from typing import IO, Any
 from checker.audit.collect import Source, iter_sources
 from checker.audit.stats import AuditStats
 from checker.audit.work import FileOutcome, audit_chunk, chunks, init_worker
-from checker.core.errors import Problem
+from checker.core.errors import InputError, Problem
 from checker.rules.ruleset import RuleSet, load_rules
 
 #: Work per chunk, in case files (a letter counts :data:`~checker.audit.work.LETTER_WEIGHT`).
@@ -149,8 +149,9 @@ def _aggregate(paths: list[str | Path], ruleset: RuleSet, rule_problems: list[Pr
     """Fold the outcomes, in order, into statistics, spooled items and the store."""
     result = AuditResult(AuditStats(examples), ruleset.provenance, [str(p) for p in paths],
                          errors=list(rule_problems), started=_now())
-    if store is not None:
-        result.run_id = store.begin_run(ruleset.provenance, result.paths, result.started)
+    recorder = _Recorder(store, result)
+    recorder.write(lambda: setattr(result, "run_id", store.begin_run(ruleset.provenance, result.paths,
+                                                                     result.started)))
     batch: list = []
     stats = result.stats
     first_input: dict[str, str] = {}  # case id -> the input that first carried it
@@ -172,16 +173,36 @@ def _aggregate(paths: list[str | Path], ruleset: RuleSet, rule_problems: list[Pr
             result.items_spool.write(record.item_json + "\n")
             if record.disagreement_json is not None:
                 result.disagreements_spool.write(record.disagreement_json + "\n")
-            if store is not None:
+            if recorder.on:
                 batch.append(record.row)
-        if store is not None and len(batch) >= 1000:
-            store.add_items(result.run_id, batch)
+        if recorder.on and len(batch) >= 1000:
+            recorder.write(lambda rows=batch: store.add_items(result.run_id, rows))
             batch = []
         if on_file is not None:
             on_file(outcome)
     result.finished = _now()
-    if store is not None:
-        if batch:
-            store.add_items(result.run_id, batch)
-        store.finish_run(result.run_id, result.finished, stats.summary(), result.inputs, len(result.errors))
+    if batch:
+        recorder.write(lambda: store.add_items(result.run_id, batch))
+    recorder.write(lambda: store.finish_run(result.run_id, result.finished, stats.summary(), result.inputs,
+                                            len(result.errors)))
     return result
+
+
+class _Recorder:
+    """Writes to the run store until a write fails (a full disk...): then the failure is one of the audit's
+    errors, the run stays unfinished in the store, and the audit and its report go on."""
+
+    def __init__(self, store: Any, result: AuditResult):
+        self.on, self.result = store is not None, result
+
+    def write(self, call: Callable[[], None]) -> None:
+        if not self.on:
+            return
+        try:
+            call()
+        except InputError as exc:
+            self.on = False
+            run = f"run {self.result.run_id} is left unfinished" if self.result.run_id else "no run recorded"
+            self.result.errors.append(Problem(exc.problem.file, f"{exc.problem.message}; {run}, "
+                                                               "the report is still complete"))
+            self.result.run_id = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,10 @@ class Store:
         self.path = str(path)
         if not create and not Path(path).is_file():
             raise InputError(Problem(self.path, "no such audit database"))
+        if Path(path).exists() and not Path(path).is_file():  # a folder, or a named pipe that would block
+            raise InputError(Problem(self.path, "not a regular file, so not an audit database", code="not-a-file"))
         try:
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(self.path, timeout=60)  # concurrent audits wait for each other
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise InputError(Problem(self.path, f"not an audit database: {exc}")) from None
@@ -77,11 +80,23 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """Turn a failed write (a full disk, a read-only file, a locked database) into an InputError."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            with suppress(sqlite3.Error):
+                self.db.rollback()
+            raise InputError(Problem(self.path, f"cannot record the audit run ({what}): {exc}",
+                                     code="audit-store")) from None
+
     def begin_run(self, provenance: dict[str, str], inputs: list[str], started: str) -> int:
-        """Record a new run and return its id."""
-        cur = self.db.execute("INSERT INTO runs (started, rules_version, rules_hash, inputs) VALUES (?, ?, ?, ?)",
-                              (started, provenance["version"], provenance["hash"], json.dumps(inputs)))
-        self.db.commit()
+        """Record a new run (unfinished until :meth:`finish_run`) and return its id."""
+        with self._writing("starting it"):
+            cur = self.db.execute("INSERT INTO runs (started, rules_version, rules_hash, inputs) VALUES (?, ?, ?, ?)",
+                                  (started, provenance["version"], provenance["hash"], json.dumps(inputs)))
+            self.db.commit()
         run_id = int(cur.lastrowid or 0)
         self._seq[run_id] = 0
         return run_id
@@ -95,16 +110,19 @@ class Store:
                            row.drug_class, row.rule, row.predicted, row.actual,
                            json.dumps([list(p) for p in row.profile])))
             seq += 1
+        with self._writing("adding items"):
+            self.db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+            self.db.commit()
         self._seq[run_id] = seq
-        self.db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
-        self.db.commit()
 
     def finish_run(self, run_id: int, finished: str, summary: dict[str, Any], files: int, errors: int) -> None:
-        """Close a run with its summary."""
-        self.db.execute("UPDATE runs SET finished=?, files=?, errors=?, items=?, agreement=?, kappa=?, summary=? "
-                        "WHERE id=?", (finished, files, errors, summary["items"], summary["agreement"],
-                                       summary.get("kappa"), json.dumps(summary), run_id))
-        self.db.commit()
+        """Close a run with its summary: only then does it count as finished."""
+        with self._writing("finishing it"):
+            self.db.execute("UPDATE runs SET finished=?, files=?, errors=?, items=?, agreement=?, kappa=?, "
+                            "summary=? WHERE id=?", (finished, files, errors, summary["items"],
+                                                     summary["agreement"], summary.get("kappa"),
+                                                     json.dumps(summary), run_id))
+            self.db.commit()
 
     def runs(self) -> list[dict[str, Any]]:
         """Every run, oldest first."""
@@ -120,13 +138,23 @@ class Store:
                 return run
         raise InputError(Problem(self.path, f"no audit run {run_id} in this database"))
 
+    def finished_run(self, run_id: int) -> dict[str, Any]:
+        """One finished run's record; InputError if there is no such run or it never finished."""
+        run = self.run(run_id)
+        if run["finished"] is None:
+            raise InputError(Problem(self.path, f"audit run {run_id} did not finish (interrupted, or its recording "
+                                                "failed): its items are incomplete and cannot be compared",
+                                     code="audit-store"))
+        return run
+
     def diff(self, run_a: int, run_b: int) -> Iterator[dict[str, Any]]:
-        """Items of both runs (same case id, source, index and request) whose prediction differs, in run A's order.
+        """Items of both runs (same case id, source, index and request) whose prediction differs, in run A's order;
+        InputError if either run is missing or unfinished.
 
         The source is part of the key: a case id carried by two inputs (a letter and the case encoded from it)
         is two items, never matched across."""
-        self.run(run_a)
-        self.run(run_b)
+        self.finished_run(run_a)
+        self.finished_run(run_b)
         cur = self.db.execute(
             "SELECT a.case_id, a.item_index, a.request, a.source, a.drug, a.rule, b.rule, a.predicted, b.predicted, "
             "a.actual, a.criteria, b.criteria FROM items a JOIN items b "

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from checker.core import markdown as md
 from checker.core.output import write_atomic
 from checker.engine.render import citation_text
 from checker.facts.vocabulary import vocabulary
@@ -50,8 +51,7 @@ def _tree_block(node: Node) -> str:
     return f"<ul class=tree>{_html_tree(node)}</ul>"
 
 
-def _md(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+_md = md.text  # HTML-escaped, pipes escaped, one line
 
 
 def _expected(example: Example) -> tuple[str, dict[str, str]]:
@@ -138,8 +138,8 @@ def index_md(ruleset: RuleSet, provenance: str) -> str:
         out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in edition_rows(ruleset)]
         out.append("")
     for group, rules in _groups(ruleset).items():
-        out += [f"## {group}", "", "| Rule | Section, pages | Applies to | In force |", "|---|---|---|---|"]
-        out += [f"| [{_md(r.title)}](rules/{r.id}.md) `{r.id}` | {_md(_where(r))} | {_md(applies_to(r))} | "
+        out += [f"## {_md(group)}", "", "| Rule | Section, pages | Applies to | In force |", "|---|---|---|---|"]
+        out += [f"| [{_md(r.title)}](rules/{r.id}.md) {md.code(r.id)} | {_md(_where(r))} | {_md(applies_to(r))} | "
                 f"{_md(effective(r))} |" for r in rules]
         out.append("")
     out.append(f"_Generated from the rule library: {provenance}._")
@@ -192,42 +192,47 @@ def rule_html(rule: Rule, provenance: str) -> str:
 
 
 def rule_md(rule: Rule, provenance: str) -> str:
-    out = ["[← All rules](../index.md)", "", f"# {rule.title}", "",
-           f"`{rule.id}` ({display_path(rule.file)}:{rule.line})", "",
-           f"- **Source:** {citation_text(rule.source)}", f"- **Edition:** {rule.edition or 'not stated'}",
-           f"- **In force:** {effective(rule)}", f"- **Applies to:** {applies_to(rule)}", ""]
+    out = ["[← All rules](../index.md)", "", f"# {_md(rule.title)}", "",
+           f"{md.code(rule.id)} ({_md(display_path(rule.file))}:{rule.line})", "",
+           f"- **Source:** {_md(citation_text(rule.source))}", f"- **Edition:** {_md(rule.edition or 'not stated')}",
+           f"- **In force:** {_md(effective(rule))}", f"- **Applies to:** {_md(applies_to(rule))}", ""]
     if rule.description:
-        out += [rule.description, ""]
+        out += [_md(rule.description), ""]
     out += [f"## Criteria ({len(rule.criteria)})", ""]
     for c in rule.criteria:
-        out += [f"### {c.text}", "", f"`{c.id}`" + ("" if c.id in rule.decision_ids
-                                                     else " (not used by the decision)"), "",
-                f"**Cites:** {citation_text(c.citation)}", ""]
+        out += [f"### {_md(c.text)}", "", md.code(c.id) + ("" if c.id in rule.decision_ids
+                                                          else " (not used by the decision)"), "",
+                f"**Cites:** {_md(citation_text(c.citation))}", ""]
         if c.citation.get("quote"):
-            out += [f"> {c.citation['quote']}", ""]
+            out += [f"> {_md(c.citation['quote'])}", ""]
         if c.when_condition is not None:
-            out += ["**Applies when:**", "", *lines(condition_tree(c.when_condition)), ""]
-        out += ["**Met when:**", "", *lines(condition_tree(c.test_condition)), ""]
+            out += ["**Applies when:**", "", *_md_lines(condition_tree(c.when_condition)), ""]
+        out += ["**Met when:**", "", *_md_lines(condition_tree(c.test_condition)), ""]
         if c.document:
-            out += [f"**To document:** {c.document}", ""]
+            out += [f"**To document:** {_md(c.document)}", ""]
     if rule.silent:
-        out += ["## MTUS silent", "", rule.silent["reason"], "",
-                f"**Reviewers then use:** {rule.silent['reviewers_use']}", ""]
+        out += ["## MTUS silent", "", _md(rule.silent["reason"]), "",
+                f"**Reviewers then use:** {_md(rule.silent['reviewers_use'])}", ""]
     else:
         texts = {c.id: c.text for c in rule.criteria}
         out += ["## Decision", "", "Medically necessary (overturned) when:", "",
-                *lines(decision_tree(rule.decision_tree, texts)), "",
+                *_md_lines(decision_tree(rule.decision_tree, texts)), "",
                 "Otherwise upheld; a criterion not documented counts against the request.", ""]
     out += [f"## Examples ({len(rule.examples)})", ""]
     for ex in rule.examples:
         outcome, statuses = _expected(ex)
-        out += [f"### {ex.name}", "", f"Request: `{ex.request_text}` → expected **{outcome}**", "",
-                "```yaml", _facts_yaml(ex), "```", ""]
-        out += [f"- {k}: {v.replace('_', ' ')}" for k, v in statuses.items()]
+        out += [f"### {_md(ex.name)}", "", f"Request: {md.code(ex.request_text)} → expected **{_md(outcome)}**", "",
+                *md.fence(_facts_yaml(ex), "yaml"), ""]
+        out += [f"- {_md(k)}: {_md(v.replace('_', ' '))}" for k, v in statuses.items()]
         if statuses:
             out.append("")
-    out.append(f"_Generated from the rule library: {provenance}._")
+    out.append(f"_Generated from the rule library: {_md(provenance)}._")
     return "\n".join(out) + "\n"
+
+
+def _md_lines(tree: Node) -> list[str]:
+    """A condition or decision tree as a Markdown list, its labels escaped."""
+    return [line[: len(line) - len(line.lstrip())] + "- " + _md(line.lstrip()[2:]) for line in lines(tree)]
 
 
 def _fact_rows() -> list[tuple[str, str, str]]:

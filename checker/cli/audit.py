@@ -87,7 +87,7 @@ def run(
 
     from checker.audit.progress import progress_bar
     from checker.audit.run import run_audit
-    from checker.audit.sink import open_output
+    from checker.audit.sink import check_destinations, open_output
     from checker.audit.writers import write_report
 
     date = parse_as_of(as_of)
@@ -96,6 +96,7 @@ def run(
         raise InputError(Problem("--format parquet", "Parquet is binary: name the file with -o items.parquet",
                                  code="bad-output"))
     workers = jobs or os.cpu_count() or 1
+    check_destinations(paths, output, db)
     store = None
     if db is not None:
         from checker.audit.store import Store
@@ -164,6 +165,10 @@ def runs(db: Annotated[Path, typer.Option("--db", help="SQLite file recording au
 
     with Store(db, create=False) as store:
         for r in store.runs():
+            if r["finished"] is None:
+                print(f"{r['id']}\t{r['started']}\trules {r['rules_version']} #{r['rules_hash']}\tunfinished "
+                      f"(interrupted, or its recording failed)\t{' '.join(r['inputs'])}")
+                continue
             agreement = "–" if r["agreement"] is None else f"{r['agreement']:.1%}"
             print(f"{r['id']}\t{r['started']}\trules {r['rules_version']} #{r['rules_hash']}\t{r['items']} items\t"
                   f"agreement {agreement}\t{r['errors']} bad inputs\t{' '.join(r['inputs'])}")

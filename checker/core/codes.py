@@ -81,6 +81,17 @@ _ALL = (
     Code("unknown-field", _E, "a case field the schema does not define"),
     Code("injury-after-report", _E, "the injury is dated after the report"),
     Code("unknown-drug", _E, "a requested drug the drug catalog does not know"),
+    # Hostile and broken inputs (limits in checker/core/limits.py).
+    Code("input-limit", _E, "an input past a size limit (the message names the variable that raises it)"),
+    Code("not-a-file", _E, "a folder, named pipe or device where a file is needed"),
+    Code("yaml-duplicate-key", _E, "a key given twice in one mapping (the last would silently win)"),
+    Code("yaml-alias-cycle", _E, "an alias that contains itself (an endless value)"),
+    Code("yaml-bad-value", _E, "a value that is no usable text or number (!!int \"x\", a lone surrogate, .nan)"),
+    Code("no-rule-files", _E, "a rules folder without rule files"),
+    Code("letter-item-unreadable", _E, "a disputed item of a letter whose outcome cannot be read"),
+    Code("symlink-loop", _E, "a symbolic link that leads back to a folder above it"),
+    Code("output-collision", _E, "two outputs of one run would land on the same file"),
+    Code("audit-store", _E, "the audit database cannot be used or written (a full disk, not a database)"),
     # Runs over many inputs.
     Code("duplicate-case-id", _W, "two inputs carry the same case id"),
     # Audits on a Dask cluster, and optional dependencies.

@@ -6,6 +6,7 @@ import html
 from collections.abc import Iterable
 from typing import Any
 
+from checker.core import markdown as md
 from checker.core.status import STATUSES, Status
 from checker.engine.evaluate import CriterionResult, ItemResult, case_warnings
 from checker.facts.evidence import Evidence
@@ -209,13 +210,13 @@ def print_text(console: Any, results: Iterable[CaseResults], ruleset: RuleSet, e
 
 
 def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evidences = None) -> str:
-    """A one-page Markdown report a physician can attach."""
+    """A one-page Markdown report a physician can attach (no raw HTML from the case gets through)."""
     out = ["# MTUS compliance check", ""]
     for i, (case_id, source, items) in enumerate(results):
         evidence = evidence_of(evidences, i)
-        out += [f"## Case {case_id}", ""]
+        out += [f"## Case {_md(case_id)}", ""]
         if source:
-            out += [f"Source: `{source}`", ""]
+            out += [f"Source: {md.code(source)}", ""]
         warnings = case_warnings(items)
         if warnings:
             out += ["> **MTUS edition warning**", ">"] + [f"> - {_md(w)}" for w in warnings] + [""]
@@ -224,24 +225,24 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evi
             out += ["**Facts read from the source:**", "", "| Fact | Value | Sentence |", "|---|---|---|"]
             out += [f"| {_md(f)} | {_md(v)} | {_md(t)} |" for f, v, t in facts] + [""]
         for item in items:
-            out += [f"### {item.request}", "",
+            out += [f"### {_md(item.request)}", "",
                     f"**Prediction: {verdict(item)}**"
-                    + (f" (actual: {item.actual})" if item.actual else ""), ""]
-            meta = f"Drug: {item.drug or 'none'}" + (f" ({item.drug_class})" if item.drug_class else "")
+                    + (f" (actual: {_md(item.actual)})" if item.actual else ""), ""]
+            meta = f"Drug: {_md(item.drug or 'none')}" + (f" ({_md(item.drug_class)})" if item.drug_class else "")
             if item.rule:
-                meta += f". Rule: `{item.rule}`, {item.rule_title}"
+                meta += f". Rule: {md.code(item.rule)}, {_md(item.rule_title)}"
             if edition_text(item):
-                meta += f". {edition_text(item)}"
+                meta += f". {_md(edition_text(item))}"
             out += [meta + ".", ""]
             if item.spelling:
-                out += [f"> {item.spelling}", ""]
+                out += [f"> {_md(item.spelling)}", ""]
             if item.note:
-                out += [f"> {item.note}", ""]
+                out += [f"> {_md(item.note)}", ""]
             if item.formulary:
                 out += ["**MTUS Drug Formulary:** " + _md(formulary_text(item).removeprefix("MTUS Drug Formulary: ")),
                         ""]
             if item.silent:
-                out += [f"> {silent_citation(item)}", ""]
+                out += [f"> {_md(silent_citation(item))}", ""]
             if item.criteria:
                 out += ["| | Criterion | Status | Why | MTUS |", "|---|---|---|---|---|"]
                 for c in item.criteria:
@@ -253,13 +254,12 @@ def to_markdown(results: Iterable[CaseResults], ruleset: RuleSet, evidences: Evi
                     out.append("| " + " | ".join(cells) + " |")
                 out.append("")
             if item.to_document:
-                out += ["**To document:**", ""] + [f"- {d}" for d in item.to_document] + [""]
-    out.append(f"_Rules {ruleset.version}, content hash {ruleset.hash}._")
+                out += ["**To document:**", ""] + [f"- {_md(d)}" for d in item.to_document] + [""]
+    out.append(f"_Rules {_md(ruleset.version)}, content hash {ruleset.hash}._")
     return "\n".join(out) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = md.text  # HTML-escaped, pipes escaped, one line
 
 
 _CSS = """body{font:14px/1.45 system-ui,sans-serif;max-width:980px;margin:2em auto;color:#222}

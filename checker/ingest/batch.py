@@ -64,6 +64,7 @@ def ingest_letters(letters: list[Path], fmt: str = "yaml", out_dir: Path | None 
                    force: bool = False) -> IngestResult:
     """Ingest every letter; problems are collected, never raised."""
     result = IngestResult()
+    written: dict[Path, Path] = {}  # output file -> the letter written there in this batch
     for path in letters:
         try:
             case = letter_case(path).data
@@ -76,6 +77,12 @@ def ingest_letters(letters: list[Path], fmt: str = "yaml", out_dir: Path | None 
         result.cases.append(case)
         if out_dir is not None:
             target = out_dir / f"{_file_name(case['case_id'])}.{fmt}"
+            if target in written:  # --force replaces older files, never a case of this same batch
+                result.problems.append(Problem(str(path), f"same case number '{case['case_id']}' as "
+                                               f"{written[target]}: {target} not written over",
+                                               hint="ingest letters of one case into separate folders",
+                                               code="output-collision"))
+                continue
             text = json.dumps(case, indent=2, ensure_ascii=False) + "\n" if fmt == "json" else _yaml(case)
             try:
                 write_atomic(target, text, inputs=letters, force=force)
@@ -83,6 +90,7 @@ def ingest_letters(letters: list[Path], fmt: str = "yaml", out_dir: Path | None 
                 result.problems.extend(exc.problems[:1])
                 continue
             result.written.append(target)
+            written[target] = path
     if out_dir is None:
         result.stdout = render_cases(result.cases, fmt) if result.cases else ""
     return result

@@ -204,6 +204,11 @@ def parse_letter(text: str, path: str = "<text>") -> Letter:
     letter.items = _parse_items(text, items_start)
     if not letter.items:
         raise _fail(path, "no disputed items with an outcome (Upheld/Overturned) found in the letter")
+    unread = _untitled_blocks(text, items_start)
+    if unread:  # never drop an item: its title would end up inside the previous item's rationale
+        raise InputError(Problem(path, f"{len(unread)} disputed item(s) without a readable outcome "
+                                       f"(Upheld/Overturned), first: '{_short(unread[0])}'; read "
+                                       f"{len(letter.items)} item(s) with one", code="letter-item-unreadable"))
     letter.era = _era(letter)
     return letter
 
@@ -355,6 +360,27 @@ def _parse_items(text: str, start: int) -> list[LetterItem]:
         _parse_body(text, body, item, body_end)
         items.append(item)
     return items
+
+
+def _is_citation_label(line: str) -> bool:
+    return bool(_LABEL_CA.match(line) or _LABEL_MAX.match(line))
+
+
+def _untitled_blocks(text: str, start: int) -> list[str]:
+    """The lines that stand where an item title should (just before an item's first guideline label) but
+    carry no outcome the parser can read: ``Flexeril 10mg #60 - Upheld``, ``...: Uphled``, no outcome."""
+    lines = [line for line in _lines(text, start) if line.text.strip()]
+    out = []
+    for k in range(1, len(lines)):
+        if not _is_citation_label(lines[k].text) or _is_label(lines[k - 1].text):
+            continue
+        if _title_at(lines, k - 1) is None:
+            out.append(lines[k - 1].text.strip())
+    return out
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _title_start(title: str) -> str:

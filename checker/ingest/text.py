@@ -30,6 +30,9 @@ from pathlib import Path
 import ftfy
 
 from checker.core.errors import InputError, Problem
+from checker.core.files import read_bytes
+from checker.core.limits import LETTER_FILE_BYTES, LETTER_TEXT_CHARS, PDF_PAGES
+from checker.ingest.pdfguard import check_pdf_inflation
 
 __all__ = ["letter_text", "normalise_text", "pdf_lines", "plain_text", "HEADER_LABELS"]
 
@@ -55,6 +58,7 @@ _PARAGRAPH_START_RE = re.compile(
 )
 _PAGE_NUMBER_RE = re.compile(r"^\s*(Page\s+\d+(\s+of\s+\d+)?|-\s*\d+\s*-|\d+\s*/\s*\d+)\s*$", re.I)
 _IDEOGRAPHIC_DESCRIPTION_RE = re.compile(r"(?<=[A-Za-z])[\u2ff0-\u2fff](?=[A-Za-z])")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SENTENCE_END = (".", ":", "?", "!", ";")
 _PDF_HYPHEN = "\ufffe"  # pdfium's mark for a hyphen at the end of a line
 
@@ -71,19 +75,18 @@ def _fail(path: str | Path, message: str) -> InputError:
 def letter_text(path: str | Path) -> str:
     """Return the normalised text of the letter at ``path`` (.pdf or text); InputError if unreadable."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise _fail(path, "no such file") from None
-    except OSError as exc:
-        raise _fail(path, f"cannot read file ({exc.strerror or exc})") from None
+    data = read_bytes(p, LETTER_FILE_BYTES, "letter")
     if not data.strip():
         raise _fail(path, "empty file")
     if data.lstrip()[:5] == b"%PDF-" or p.suffix.lower() == ".pdf":
+        check_pdf_inflation(data, str(path))
         paragraphs = _pdf_paragraphs(data, path)
         text = _finish(paragraphs)
     else:
-        text = normalise_text(_decode(data))
+        raw = _decode(data)
+        if len(raw) > LETTER_TEXT_CHARS.value:
+            raise LETTER_TEXT_CHARS.exceeded(str(path), f"letter of {len(raw):,} characters is too long")
+        text = normalise_text(raw)
     if not text.strip():
         raise _fail(path, "no text in file")
     return text
@@ -127,6 +130,7 @@ PLAIN_TEXT = re.compile(r"[\t\n\x20-\x25\x27-\x7e]*")
 
 
 def _repair(text: str) -> str:
+    text = _CONTROL_RE.sub(" ", text)  # a NUL or other control character stands for a space (ftfy drops it)
     if PLAIN_TEXT.fullmatch(text):  # most of a letter: nothing for ftfy to fix (and it is the slow step)
         return text
     text = ftfy.fix_text(text, normalization="NFC")
@@ -347,13 +351,19 @@ def pdf_lines(data: bytes, path: str | Path = "<pdf>") -> list[PdfLine]:
             raise _fail(path, "encrypted PDF (needs a password)") from None
         raise _fail(path, f"unreadable or damaged PDF ({message.rstrip('.')})") from None
     lines: list[PdfLine] = []
+    chars = 0
     try:
+        if len(document) > PDF_PAGES.value:
+            raise PDF_PAGES.exceeded(str(path), f"PDF of {len(document):,} pages is too long for a letter")
         for page_index in range(len(document)):
             page = document[page_index]
             textpage = page.get_textpage()
             count = textpage.count_chars()
             if count <= 0:
                 continue
+            chars += count
+            if chars > LETTER_TEXT_CHARS.value:
+                raise LETTER_TEXT_CHARS.exceeded(str(path), "PDF text is too long for a letter")
             text = textpage.get_text_range(0, count)
             if len(text) != count:  # surrogate pairs etc.: fall back to per-char reading
                 text = "".join(textpage.get_text_range(i, 1)[:1] or " " for i in range(count))
@@ -416,6 +426,8 @@ def _pdf_paragraphs(data: bytes, path: str | Path) -> list[str]:
     if not lines:
         raise _fail(path, "PDF has no text layer (scanned or image-only?)")
     lines = _drop_running_pdf_lines(lines)
+    if not lines:  # every line repeated on every page: nothing but headers and footers
+        raise _fail(path, "PDF has no text besides running headers and footers")
     gaps = [
         a.baseline - b.baseline
         for a, b in zip(lines, lines[1:], strict=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import stat
 import sys
 import tempfile
 from functools import lru_cache
@@ -93,6 +94,8 @@ def put(kind: str, content: bytes, value: Any) -> None:
 def checked_rule_file(path: Path) -> tuple[bytes | None, tuple[Any, Any] | None]:
     """A rule file's bytes, and its (data, positions) if stored after it last passed the rule schema."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a named pipe would block: let the loader refuse it
+            return None, None
         content = path.read_bytes()
     except OSError:
         return None, None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from checker.core.errors import Problem
@@ -22,6 +22,7 @@ from checker.rules.ruleset import (
     Library,
     RuleSet,
     _Source,
+    calendar_date,
     display_path,
     effective_window,
     load_library,
@@ -212,12 +213,13 @@ def check_edition(entry: _Entry, editions: Editions) -> list[Problem]:
                               "add it to editions.yaml with the dates it was in force, and the source of those dates")]
     effective = entry.raw.get("effective") or {}
     out, rule = [], entry.raw["id"]
-    if effective.get("from") and date.fromisoformat(effective["from"]) < edition.start:
+    start, end = calendar_date(effective.get("from")), calendar_date(effective.get("to"))  # None: not a day
+    if start and start < edition.start:
         out.append(entry.problem("edition-window",
                                  ("effective", "from"), f"rule '{rule}' is in force from {effective['from']}, "
                                  f"before its edition {edition.title} took effect on {edition.start}",
                                  f'use `from: "{edition.start}"`, or cite the edition in force then'))
-    if effective.get("to") and edition.end is not None and date.fromisoformat(effective["to"]) > edition.end:
+    if end and edition.end is not None and end > edition.end:
         superseded = edition.end + timedelta(days=1)
         out.append(entry.problem("edition-window",
                                  ("effective", "to"), f"rule '{rule}' is in force until {effective['to']}, "

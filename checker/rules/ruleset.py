@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ import yaml
 
 from checker import __version__
 from checker.core.errors import InputError, Problem
+from checker.core.limits import RULE_FILE_BYTES
 from checker.core.resources import rules_dir
 from checker.core.yaml_words import file_problem
 from checker.core.yamlpos import Positions, load
@@ -233,8 +235,15 @@ def _as_set(value: Any) -> frozenset[str]:
     return frozenset([value] if isinstance(value, str) else value)
 
 
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def calendar_date(text: Any) -> date | None:
+    """The date an ISO ``YYYY-MM-DD`` text names, or None when it names no day (``2016-02-30``)."""
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
 
 
 class _Checker:
@@ -328,12 +337,12 @@ class _Source:
 def rule_files(path: str | Path | None = None) -> list[Path]:
     """The rule files under a folder (or the one file given), sorted; the drug catalog is not a rule file."""
     root = Path(path) if path else RULES_DIR
-    if root.is_file():
-        return [root]
     if not root.exists():
         raise InputError(Problem(str(root), "no such file or folder", code="no-such-file"))
+    if not root.is_dir():  # a file (or a named pipe, which the loader then refuses)
+        return [root]
     return sorted(p for p in root.rglob("*.yaml") if p.name not in NOT_RULE_FILES
-                  and not NOT_RULE_FOLDERS.intersection(p.relative_to(root).parts))
+                  and not NOT_RULE_FOLDERS.intersection(p.relative_to(root).parts) and not p.is_dir())
 
 
 def display_path(file: str | Path) -> str:
@@ -355,7 +364,7 @@ def _read(files: list[Path]) -> tuple[list[_Source], list[Problem]]:
             sources.append(_Source(str(f), *checked))
             continue
         try:
-            data, positions = load(f)
+            data, positions = load(f, RULE_FILE_BYTES, "rule file")
         except InputError as exc:
             problems.extend(_yaml_hint(p, f) for p in exc.problems)
             continue
@@ -386,12 +395,13 @@ def _yaml_hint(problem: Problem, file: Path) -> Problem:
     if not problem.message.startswith("invalid YAML") or problem.hint:
         return problem
     try:
-        yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        for _ in yaml.parse(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader):  # syntax only: no values
+            pass
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark
         if mark is not None and exc.context in _OPENED:
             problem.hint = f"{_OPENED[exc.context]} at line {mark.line + 1}, column {mark.column + 1} is not closed"
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+    except Exception:  # noqa: BLE001 - only a hint: the problem itself is already reported
         pass
     return problem
 
@@ -530,6 +540,8 @@ def load_library(path: str | Path | None = None) -> Library:
     sources, problems = _read(files)
     editions, edition_problems = load_editions(path)
     problems.extend(edition_problems)
+    if not files:  # an empty folder would otherwise validate, then cover nothing
+        problems.append(Problem(str(path), "no rule files (*.yaml) in this folder", code="no-rule-files"))
     named = _Named()
     shared, found = _collect_shared(sources, named)
     problems += found + _check_conditions(named)
@@ -555,8 +567,8 @@ def load_library(path: str | Path | None = None) -> Library:
                 rules.append(rule)
         problems.extend(check.problems)
     digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    for src in sources:  # the files that were read (a pipe or an unreadable file is a problem, not read twice)
+        digest.update(Path(src.file).name.encode() + b"\0" + Path(src.file).read_bytes())
     catalog = RULES_DIR / "drugs.yaml"  # the drug catalog picks the rule for each request: part of the provenance
     if catalog.is_file():
         digest.update(b"drugs.yaml\0" + catalog.read_bytes())
@@ -595,8 +607,8 @@ def effective_window(raw: dict, editions: Editions) -> tuple[date | None, date |
     """A rule's ``effective`` dates; a bound it leaves out is its edition's (a rule ends with its edition)."""
     effective = raw.get("effective") or {}
     edition = editions.find((raw.get("source") or {}).get("guideline"), (raw.get("source") or {}).get("edition"))
-    start = _date(effective.get("from")) or (edition.start if edition else None)
-    end = _date(effective.get("to")) or (edition.end if edition else None)
+    start = calendar_date(effective.get("from")) or (edition.start if edition else None)
+    end = calendar_date(effective.get("to")) or (edition.end if edition else None)
     return start, end
 
 
@@ -628,6 +640,12 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
             check.add("duplicate-criterion-id",
                       (*cpath, "id"), f"duplicate criterion id '{crit['id']}' in rule '{raw['id']}'")
         ids.add(crit["id"])
+        missing = [key for key in ("text", "test") if key not in crit]
+        if missing:  # a shared criterion may leave them to the rules that use it; this one did not give them
+            check.add("schema-missing-field", cpath,
+                      f"criterion '{crit['id']}' has no {' and no '.join(repr(k) for k in missing)}",
+                      "give it here, or in the shared criterion it uses")
+            continue
         check.test(crit["test"], (*cpath, "test"))
         if crit.get("when"):
             check.test(crit["when"], (*cpath, "when"))
@@ -648,6 +666,10 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
     relation = raw.get("depends_on")
     if relation:
         check.test(relation["item"], (*base, "depends_on", "item"))
+    for end, text in (raw.get("effective") or {}).items():
+        if _ISO_DAY.fullmatch(str(text)) and calendar_date(text) is None:  # the schema's pattern lets 2016-02-30 by
+            check.add("schema-bad-date", (*base, "effective", end),
+                      f"effective.{end}: '{text}' is not a day of the calendar")
     if len(check.problems) > before or src.broken:
         return None
     applies = raw["applies_to"]
