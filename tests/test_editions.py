@@ -161,6 +161,16 @@ def test_a_rules_folder_with_its_own_registry_uses_it(tmp_path):
     assert any("edition 'x' ends (2000-01-01) before it starts (2001-01-01)" in p for p in problems)
 
 
+def test_an_edition_superseded_by_another_must_end_the_day_before_it(tmp_path):
+    registry = yaml.safe_load((ROOT / "rules" / "editions.yaml").read_text())
+    registry["editions"][2].pop("to")  # the 2016 Chronic Pain guidelines, left open past 2017-11-30
+    (tmp_path / "editions.yaml").write_text(yaml.safe_dump(registry))
+    _, problems = load_editions(tmp_path)
+    assert [(p.code, p.message, p.hint) for p in problems] == [
+        ("edition-registry", "edition 'chronic-pain-2016' is superseded by 'mtus-acoem-2017' from 2017-12-01, so its "
+         "last day is 2017-11-30, not open", '`to: "2017-11-30"`')]
+
+
 def test_the_guideline_book_lists_editions_encoded_and_not(tmp_path):
     run = run_mtus("rules", "docs", "-o", tmp_path / "book")
     assert run.returncode == 0, run.stderr

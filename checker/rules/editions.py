@@ -8,7 +8,7 @@ reported, never silently judged under another edition (see :func:`edition_warnin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from checker.core.errors import InputError, Problem
@@ -131,7 +131,6 @@ def registry_problems(registry: Editions) -> list[Problem]:
     def problem(message: str, line: int | None, hint: str | None = None) -> Problem:
         return Problem(registry.file or EDITIONS_FILE, message, line, hint=hint, code="edition-registry")
 
-    ids = {e.id for e in registry.editions}
     seen: dict[str, Edition] = {}
     for e in registry.editions:
         if e.id in seen:
@@ -140,8 +139,13 @@ def registry_problems(registry: Editions) -> list[Problem]:
         seen.setdefault(e.id, e)
         if e.end is not None and e.end < e.start:
             problems.append(problem(f"edition '{e.id}' ends ({e.end}) before it starts ({e.start})", e.line))
-        if e.superseded_by and e.superseded_by not in ids:
+        successor = next((x for x in registry.editions if x.id == e.superseded_by), None)
+        if e.superseded_by and successor is None:
             problems.append(problem(f"edition '{e.id}' is superseded by unknown edition '{e.superseded_by}'", e.line))
+        elif successor is not None and e.end != successor.start - timedelta(days=1):
+            last = successor.start - timedelta(days=1)
+            problems.append(problem(f"edition '{e.id}' is superseded by '{successor.id}' from {successor.start}, "
+                                    f"so its last day is {last}, not {e.end or 'open'}", e.line, f'`to: "{last}"`'))
     for j, later in enumerate(registry.editions):
         for earlier in registry.editions[:j]:
             if earlier.guideline != later.guideline:
