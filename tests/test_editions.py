@@ -163,7 +163,7 @@ def test_a_rules_folder_with_its_own_registry_uses_it(tmp_path):
 
 def test_an_edition_superseded_by_another_must_end_the_day_before_it(tmp_path):
     registry = yaml.safe_load((ROOT / "rules" / "editions.yaml").read_text())
-    registry["editions"][2].pop("to")  # the 2016 Chronic Pain guidelines, left open past 2017-11-30
+    next(e for e in registry["editions"] if e["id"] == "chronic-pain-2016").pop("to")  # left open past 2017-11-30
     (tmp_path / "editions.yaml").write_text(yaml.safe_dump(registry))
     _, problems = load_editions(tmp_path)
     assert [(p.code, p.message, p.hint) for p in problems] == [
