@@ -18,7 +18,8 @@ import yaml
 from checker.ingest.letter import read_letter
 from checker.ingest.sentences import letter_sentences
 
-__all__ = ["SCORED_CASE_FACTS", "SCORED_REQUEST_FACTS", "NOTE_CASE_FACTS", "NOTE_REQUEST_FACTS", "Counts",
+__all__ = ["SCORED_CASE_FACTS", "SCORED_REQUEST_FACTS", "SCORED_SERVICE_FACTS", "NOTE_CASE_FACTS", "NOTE_REQUEST_FACTS",
+           "Counts",
            "load_labels", "facts_of", "score", "score_notes", "assertion_class", "score_assertions",
            "load_assertion_rows", "SentenceKinds"]
 
@@ -37,6 +38,12 @@ SCORED_REQUEST_FACTS: tuple[str, ...] = (
     "continuing", "first_noted", "trial", "start_date_known", "pain_relief", "functional_improvement",
     "function_boilerplate_only", "short_term_plan", "weaning_plan", "long_term_use", "indication_documented",
 )
+#: The service facts scored on tests/fixtures/labelled_service_facts (the facts the service criteria read).
+SCORED_SERVICE_FACTS: tuple[str, ...] = tuple(f"services.{name}" for name in (
+    "red_flags", "neuro_deficit", "radicular_symptoms", "structural_findings", "conservative_care",
+    "conservative_care_failed", "surgery_considered", "surgery_certified", "prior_imaging", "prior_electrodiagnostic",
+    "home_exercise", "medication_reduced_or_not_tolerated", "physical_therapy_visits", "physical_therapy_improvement",
+    "chiropractic_visits", "chiropractic_improvement", "acupuncture_visits", "acupuncture_improvement"))
 _SET_FACTS = {"diagnosis_categories", "medications"}
 #: What the labelled synthetic notes (cases/notes/labels.yaml) are scored on: a note states more than a letter
 NOTE_CASE_FACTS: tuple[str, ...] = (*SCORED_CASE_FACTS, "pain.least", "pain.average", "pain.assessment_complete",

@@ -40,7 +40,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"straight[\s-]leg[\s-]rais\w*(?:\s+test)?\s+(?:was|is|were)\s+positive",
         r"(?:motor\s+)?(?:strength|weakness)\s+(?:was\s+|of\s+|rated\s+)?[0-4][+-]?\s*/\s*5",
         r"[0-4][+-]?\s*/\s*5\s+(?:motor\s+)?strength",
-        r"(?:muscle\s+)?atrophy", r"neurolog\w*\s+deficits?", r"foot\s+drop"), ("services.neuro_deficit",)),
+        r"(?:muscle\s+)?atrophy", r"neurolog\w*\s+deficits?", r"foot\s+drop",
+        r"(?:decreased|diminished|reduced)\s+(?:\w+\s+){0,4}?(?:dermatom\w*\s+)?sensation",
+        r"nerve\s+(?:impairment|compromise|deficits?|dysfunction)"), ("services.neuro_deficit",)),
     Concept("normal_neuro_exam", _p(
         rf"{_NEURO_EXAM}\s+(?:was\s+|were\s+|is\s+|are\s+)?(?:grossly\s+)?(?:normal|intact|symmetric(?:al)?|"
         r"within\s+normal\s+limits|unremarkable|non-?focal|5\s*/\s*5)",
@@ -66,8 +68,10 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         rf"(?:no|without|minimal|little|limited)\s+(?:significant\s+|lasting\s+|sustained\s+)?(?:improvement|relief|benefit)\s+"
         rf"(?:with|from|after)\s+(?:\w+\s+){{0,3}}(?:conservative|treatment|care|therapy|medications?|injections?|{_THERAPY})",
         r"(?:refractory|unresponsive)\s+to", r"did\s+not\s+(?:improve|respond)", r"not\s+responded\s+to",
-        r"fail(?:ed|s)?\s+to\s+(?:improve|respond)"), ("services.conservative_care_failed",),
-        when_negated=None),
+        r"fail(?:ed|s)?\s+to\s+(?:improve|respond)",
+        rf"(?:medications?|therapy|treatment|care|{_THERAPY})\s+(?:\w+\s+){{0,2}}(?:was|were|is|are|has\s+been)\s+"
+        r"[\"']?(?:not\s+helping|not\s+helpful|of\s+no\s+help|ineffective)",
+        r"tried\s+and\s+failed", r"persistent\s+(?:pain|symptoms)\s+despite"), ("services.conservative_care_failed",)),
     Concept("care_helped", _p(
         rf"(?:improv\w+|better|benefit\w*|respond\w*\s+well)\s+(?:with|from|to)\s+(?:the\s+)?(?:conservative|"
         rf"treatment|care|{_THERAPY})"), ("services.conservative_care_failed",), when_affirmed=False,
@@ -108,30 +112,38 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "twenty-four": 24, "thirty": 30}
 _NUM = r"(\d{1,3}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 _DONE = r"(?:completed|attended|had|has\s+had|have\s+had|received|underwent|undergone|finished|participated\s+in|" \
-        r"tried|with|after|from|prior|previous|previously|past|already|of\s+the)"
+        r"tried|with|after|from|prior|previous|previously|past|already|of\s+the|included|includes|include|including|;)"
 _VISITS = (
-    re.compile(rf"\b{_DONE}\s+(?:at\s+least\s+|approximately\s+|about\s+|over\s+|a\s+total\s+of\s+)?#?{_NUM}\s+"
-               rf"(?:\w+\s+){{0,2}}?(?:sessions?|visits?|treatments?)\s+(?:of\s+)?(?:\w+\s+)?({_THERAPY})", re.I),
-    re.compile(rf"\b{_DONE}\s+(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+"
-               rf"(?:prior\s+|previous\s+|completed\s+)?({_THERAPY})\s+(?:sessions?|visits?|treatments?)", re.I),
+    re.compile(rf"(?:\b|(?<=;)){_DONE}:?\s+(?:at\s+least\s+|approximately\s+|about\s+|over\s+|a\s+total\s+of\s+)?#?{_NUM}"
+               rf"\s+(?:\(\d+\)\s+)?(?:\w+\s+){{0,2}}?(?:sessions?|visits?|treatments?)\s+(?:of\s+)?(?:\w+\s+)?"
+               rf"({_THERAPY})", re.I),
+    re.compile(rf"(?:\b|(?<=;)){_DONE}:?\s+(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+"
+               rf"(?:\(\d+\)\s+)?(?:prior\s+|previous\s+|completed\s+)?({_THERAPY})\s+(?:sessions?|visits?|treatments?|reports?)",
+               re.I),
     re.compile(rf"#?{_NUM}\s+(?:prior|previous|completed|previously\s+(?:completed|authorized|certified))\s+"
                rf"(?:sessions?\s+of\s+|visits?\s+of\s+)?({_THERAPY})(?:\s+(?:sessions?|visits?|treatments?))?", re.I),
     re.compile(rf"\b({_THERAPY})\s+(?:\w+\s+){{0,3}}?(?:x|times)\s*{_NUM}\b(?!\s*(?:per|a\s+week|weeks?))", re.I),
 )
 _BENEFIT = re.compile(
-    rf"(?:(?:objective\s+)?functional\s+(?:improvement|gains?|benefit)|improvement|benefit|relief|improved\s+function)\s+"
-    rf"(?:\w+\s+){{0,4}}?(?:with|from|after|following|of)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?({_THERAPY}|therapy)"
+    rf"(?:(?:objective\s+)?functional\s+(?:improvement|gains?|benefit|response)|improved\s+function)\s+"
+    rf"(?:\w+\s+){{0,4}}?(?:with|from|after|following|of|to)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?({_THERAPY}|therapy)"
     rf"|({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+(?:helpful|beneficial|effective)"
     rf"|({_THERAPY})\s+(?:helped|improved\s+(?:his|her|the\s+patient's|function)|provided\s+(?:\w+\s+)?(?:relief|benefit))",
     re.I)
 _NO_BENEFIT = re.compile(
-    rf"({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+not\s+(?:helpful|beneficial|effective)"
-    rf"|({_THERAPY})\s+(?:did\s+not|didn't)\s+help", re.I)
+    rf"({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+[\"']?not\s+"
+    rf"(?:helpful|beneficial|effective|helping)"
+    rf"|({_THERAPY})\s+(?:did\s+not|didn't)\s+help"
+    rf"|({_THERAPY})(?:\s+(?:treatments?|sessions?|visits?))?(?:\s+[\w(]+){{0,6}}?\s+(?:without|with\s+no|no)\s+(?:any\s+)?"
+    rf"(?:documented\s+|documentation\s+of\s+)?(?:\w+\s+){{0,4}}?(?:improvement|benefit)", re.I)
 _IMAGING = re.compile(
     r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?|EMG|NCV|NCS|electrodiagnostic\s+stud\w+|"
-    r"nerve\s+conduction\s+stud\w+)(?:\s*\([^)]{0,40}\))?\s+(?:of\s+the\s+[\w\s-]{0,30}?\s+)?(?:dated\s+|from\s+|on\s+|"
-    r"performed\s+on\s+|done\s+on\s+)?(?:[\d/-]{6,10}\s*,?\s*)?(revealed|showed|demonstrated|indicated|noted|documented|"
-    r"was\s+(?:positive|negative|normal|unremarkable|consistent)|were\s+(?:positive|negative|normal)|findings)", re.I)
+    r"nerve\s+conduction\s+stud\w+)(?:\s*\([^)]{0,40}\))?\s*,?\s+(?:of\s+the\s+[\w\s-]{0,30}?\s*,?\s+)?(?:dated\s+|from\s+|"
+    r"on\s+|performed\s+on\s+|done\s+on\s+)?(?:[\d/-]{6,10}\s*,?\s*)?(revealed|showed|demonstrated|indicated|noted|"
+    r"documented|was\s+(?:positive|negative|normal|unremarkable|consistent|revealing)|"
+    r"were\s+(?:positive|negative|normal|unremarkable|revealing)|findings)", re.I)
+_IMAGING_DONE = re.compile(r"\b(?:x-?rays?|radiographs?|MRIs?|CT\s+scans?|CT\s+of|computed\s+tomography|"
+                           r"(?:diagnostic|medical)\s+imaging)\b", re.I)
 
 
 def _num(word: str) -> int | None:
@@ -176,8 +188,9 @@ def _benefit(s: Sentence, assessor: Assessor) -> list[Finding]:
     return out
 
 
-_CARE_SENTENCE = re.compile(r"\b(?:treatment(?:s)?\s+(?:to\s+date|has\s+included|have\s+included|included|includes|"
-                            r"history|consisted)|(?:has|had|have)\s+(?:been\s+)?(?:treated|tried|undergone|completed|"
+_CARE_SENTENCE = re.compile(r"\b(?:treatments?\b[^.;]{0,40}?\b(?:to\s+date|has\s+included|have\s+included|included|"
+                            r"includes|include|history|consisted)|undergoing\s+(?:physical\s+therapy|chiropractic|"
+                            r"acupuncture)|(?:has|had|have)\s+(?:been\s+)?(?:treated|tried|undergone|completed|"
                             r"received|attended|had)|conservative\s+(?:care|treatment|management)|(?:previous|prior)\s+"
                             r"(?:physical\s+therapy|chiropractic|acupuncture|treatment))", re.I)
 _CARE_KINDS = (
@@ -202,10 +215,11 @@ def _conservative_care(s: Sentence, assessor: Assessor) -> list[Finding]:
         return []
     tail = s.text[m.start():]
     kinds = [kind for kind, rx in _CARE_KINDS if rx.search(tail)]
-    if not kinds:
+    if not kinds and not _IMAGING_DONE.search(tail):
         return []
+    imaging = [_finding("services.prior_imaging", True, s)] if _IMAGING_DONE.search(tail) else []
     return [_finding("services.conservative_care", True, s, cue=a.cue),
-            *(_finding("services.conservative_care_kinds", kind, s) for kind in kinds)]
+            *(_finding("services.conservative_care_kinds", kind, s) for kind in kinds), *imaging]
 
 
 def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
@@ -232,7 +246,7 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
 
 #: A general statement (a guideline paraphrase, a list of indications) documents no positive finding about the patient:
 #: "any red flag symptoms or findings, including trauma, tumor ... warrant MRI".
-_GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|such\s+as|e\.g\.|including|"
+_GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|e\.g\.|"
                       r"indicated\s+(?:for|when|in|if)|(?:is|are)\s+recommended|may\s+be|should\s+be)\b|"
                       r"^\s*\w+,\s*\d+\.?\s*$", re.I)
 
