@@ -344,6 +344,29 @@ _SIDE_EFFECT_PRESENT = re.compile(r"\b(?:reports?|reported|has|having|complains?
                                   r"(?:constipation|nausea|sedation|drowsiness|dizziness|somnolence)\b", re.I)
 
 
+_FAILED_AFTER = re.compile(r"[^.;]{0,30}?\b(?:failed|did\s+not\s+(?:help|work|control|relieve)|"
+                           r"(?:were|was)\s+(?:not\s+effective|ineffective))\b", re.I)
+_NO_RELIEF_AFTER = re.compile(r"[^.;]{0,60}?\b(?:without\s+(?:adequate\s+|significant\s+|much\s+)?relief|no\s+relief|"
+                              r"(?:little|minimal)\s+relief)\b", re.I)
+
+
+def _tried(s: Sentence) -> list[Finding]:
+    """"after ibuprofen and naproxen failed": an NSAID tried, and first-line treatment failed; "has taken naproxen
+    ... without adequate relief": an NSAID tried."""
+    for _start, end, _name, drug in _drug_mentions(s.text):
+        info = _catalog().ingredient(drug)
+        if info is None or info.drug_class != "nsaid":
+            continue
+        failed = _FAILED_AFTER.match(s.text, end)
+        if failed:
+            return [_finding("prior_treatment.nsaid_tried", True, s, cue=failed.group(0).strip()),
+                    _finding("prior_treatment.first_line_failed", True, s, cue=failed.group(0).strip())]
+        relief = _NO_RELIEF_AFTER.match(s.text, end)
+        if relief:
+            return [_finding("prior_treatment.nsaid_tried", True, s, cue=relief.group(0).strip())]
+    return []
+
+
 def _current_drugs(text: str, sentences: list[tuple[Sentence, NoteSection]], assessor: Assessor) -> set[str]:
     """Drugs the note shows the patient taking: named, affirmed, outside the plan."""
     drugs: set[str] = set()
@@ -408,6 +431,7 @@ def note_findings(text: str, sections: list[NoteSection], requests: list[dict[st
         out += _function_credit(s, targets, bool(named), assessor)
         out += _taking(s, assessor, named)
         out += _none_of(s, targets)
+        out += _tried(s)
         out += _demographics(s)
         found = sentence_findings(s, None, requests, assessor, targets)
         scored = {f.value for f in paired if f.fact in ("pain.with_medication", "pain.without_medication")}
