@@ -152,7 +152,8 @@ def card_for(item: Any, ruleset: RuleSet, evidence: Any, link: str) -> dict[str,
     from checker.engine.render import citation_text, criterion_evidence, formulary_text
 
     rule = ruleset.get(item.rule) if item.rule else None
-    label = f"MTUS: {citation_text(rule.source)}" if rule is not None else "MTUS (no rule covers this order)"
+    cited = citation_text(rule.source) if rule is not None else ""
+    label = (cited if cited.startswith("MTUS") else f"MTUS: {cited}") if cited else "MTUS (no rule covers this order)"
     not_met = [c for c in item.criteria if c.status == "not_met"]
     missing = [c for c in item.criteria if c.status == "not_documented"]
     name = _short(item.request, 60)
