@@ -38,7 +38,7 @@ TYPE_FLOORS = {  # fact type: (precision, recall)
     "monitoring.pain_agreement": (1.0, 1.0),
     "monitoring.risk_screening": (1.0, 0.5),
     "monitoring.urine_drug_screen": (1.0, 1.0),
-    "nsaid.current_use": (0.83, 1.0),
+    "nsaid.current_use": (0.9, 1.0),
     "nsaid.dyspepsia": (1.0, 1.0),
     "pain.current": (1.0, 1.0),
     "pain.with_medication": (1.0, 1.0),
@@ -49,7 +49,7 @@ TYPE_FLOORS = {  # fact type: (precision, recall)
     "prior_treatment.neuropathic_first_line_failed": (1.0, 0.75),
     "prior_treatment.other_treatments_failed": (1.0, 1.0),
     "report_date": (0.96, 0.96),
-    "request.continuing": (0.92, 0.86),
+    "request.continuing": (0.96, 0.9),
     "request.first_noted": (1.0, 0.72),
     "request.function_boilerplate_only": (1.0, 1.0),
     "request.functional_improvement": (1.0, 0.88),
@@ -60,7 +60,7 @@ TYPE_FLOORS = {  # fact type: (precision, recall)
     "request.start_date_known": (1.0, 1.0),
     "request.trial": (1.0, 0.66),
     "ur_date": (1.0, 1.0),
-    "work_status": (0.85, 0.85),
+    "work_status": (1.0, 1.0),
 }
 
 
