@@ -64,7 +64,7 @@ _POST_NEG = _words(
 )
 _UNCERTAIN = _words(
     r"possible", r"possibly", r"probable", r"probably", r"may", r"might", r"suspected", r"suspect(?:s)?",
-    r"questionable", r"question\s+of", r"rule\s+out", r"r/o", r"unclear\s+(?:if|whether)", r"unknown",
+    r"questionable", r"question\s+of", r"rule\s+out", r"r/o",
     r"cannot\s+be\s+(?:determined|excluded)", r"unable\s+to\s+determine", r"appears?\s+to", r"seems?\s+to",
 )
 #: What the reviewer cannot tell from the records is neither present nor absent: "it is unclear if this is a
@@ -91,7 +91,8 @@ _POST_HYPOTHETICAL = _words(
 _HISTORICAL = _words(r"history\s+of", r"previous(?:ly)?", r"prior", r"past", r"formerly", r"hx\s+of", r"h/o")
 _TERMINATE = re.compile(
     r"(?<![\w-])(?:but|however|although|though|except|apart\s+from|aside\s+from|whereas|which|who|while|yet|"
-    r"other\s+than|since|because|due\s+to|as\s+(?:the\s+(?:patient|injured\s+worker|claimant)|he|she)|in\s+addition|additionally|further(?:more)?|and\s+(?:the|"
+    r"other\s+than|since|because|due\s+to|as\s+(?:the\s+(?:patient|injured\s+worker|claimant)|he|she)|"
+    r"in\s+addition|additionally|further(?:more)?|and\s+(?:the|"
     r"there|he|she|it|his|her|this|that)|with\s+(?:pain|complaints?))(?![\w-])|[;:]|,\s*(?=and\s|but\s|which\s|"
     r"who\s|however)",
     re.I,
