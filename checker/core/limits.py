@@ -33,7 +33,7 @@ class Limit:
                                   f"set {self.env} to raise the limit", "input-limit"))
 
 
-CASE_FILE_BYTES = Limit("MTUS_MAX_CASE_BYTES", 10_000_000, "bytes")
+CASE_FILE_BYTES = Limit("MTUS_MAX_CASE_BYTES", 5_000_000, "bytes")
 RULE_FILE_BYTES = Limit("MTUS_MAX_RULE_BYTES", 5_000_000, "bytes")
 YAML_NODES = Limit("MTUS_MAX_YAML_NODES", 1_000_000, "values")
 YAML_DEPTH = Limit("MTUS_MAX_YAML_DEPTH", 100, "levels")

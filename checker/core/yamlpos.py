@@ -85,23 +85,26 @@ def check_nodes(root: yaml.Node) -> None:
 
     Each distinct node is visited once (aliases share theirs), so the check is linear in the file."""
     max_depth, max_nodes = limits.YAML_DEPTH.value, limits.YAML_NODES.value
-    size: dict[int, int] = {}  # values under a node once expanded, itself included
+    if isinstance(root, yaml.ScalarNode):
+        _check_node(root)
+        return
+    size: dict[int, int] = {}  # values under a collection once expanded, itself included (a scalar is 1)
     height: dict[int, int] = {}
-    open_nodes: set[int] = set()  # the node being checked and those above it
+    open_nodes: set[int] = set()  # the collection being checked and those above it
     stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
     while stack:
         node, depth, done = stack.pop()
         key = id(node)
+        children = _children(node)
         if done:
-            children = _children(node)
-            size[key] = 1 + sum(size[id(c)] for c in children)
-            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            size[key] = 1 + sum(size.get(id(c), 1) for c in children)
+            height[key] = 1 + max((height.get(id(c), 1) for c in children), default=0)
             open_nodes.discard(key)
             if size[key] > max_nodes:
                 raise _LimitError(limits.YAML_NODES, f"holds more than {max_nodes:,} values once its aliases are "
                                   "expanded", node.start_mark)
             continue
-        if key in size:  # an alias of a node already checked
+        if key in size:  # an alias of a collection already checked
             if depth + height[key] - 1 > max_depth:
                 raise _LimitError(limits.YAML_DEPTH, f"nested more than {max_depth} levels deep", node.start_mark)
             continue
@@ -113,7 +116,11 @@ def check_nodes(root: yaml.Node) -> None:
         _check_node(node)
         open_nodes.add(key)
         stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in reversed(_children(node)))
+        for child in reversed(children):
+            if isinstance(child, yaml.ScalarNode):
+                _check_node(child)
+            else:
+                stack.append((child, depth + 1, False))
 
 
 def _check_node(node: yaml.Node) -> None:
