@@ -408,6 +408,7 @@ def _yaml_hint(problem: Problem, file: Path) -> Problem:
 
 def _merge_citation(rule_source: dict, crit: dict) -> dict[str, str]:
     base = crit.get("source") or rule_source
+    base = base if isinstance(base, dict) else {}  # a broken source is reported by the schema check already
     cite = {k: v for k, v in base.items() if k in ("guideline", "edition", "section", "pages")}
     cite.update(crit.get("cite") or {})
     return cite
