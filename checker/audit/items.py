@@ -36,6 +36,7 @@ class Row(NamedTuple):
     actual: str | None
     profile: tuple[tuple[str, str], ...]
     coverage: str | None = None   # why no prediction: mtus_silent, not_encoded or unrecognised
+    service: str | None = None    # a service item's type (rules/services.yaml), shown beside the drug classes
 
     @property
     def compared(self) -> bool:
@@ -89,7 +90,7 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
             item_sections = rule_sections(ruleset, item.rule)
         row = Row(item.case_id, item.index, item.request, item.source, item.kind, item.drug, item.drug_class,
                   item.rule, item_sections, specialty, item.predicted, item.actual,
-                  tuple((c.id, str(c.status)) for c in item.criteria), item.coverage)
+                  tuple((c.id, str(c.status)) for c in item.criteria), item.coverage, item.service)
         deciding = deciding_criteria(item) if item.criteria else []
         doc = {"case_id": item.case_id, "source": item.source, "index": item.index, **item.to_dict(),
                "agree": row.agrees, "sections": list(item_sections), "reviewer_specialty": specialty,

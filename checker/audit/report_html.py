@@ -150,9 +150,10 @@ def _disagreement(d: dict[str, Any]) -> str:
 def _item_row(item: dict[str, Any]) -> str:
     agree = {True: "yes", False: "no", None: "na"}[item.get("agree")]
     deciding = ", ".join(item.get("deciding") or [])
-    cells = [item["case_id"], str(item["index"] + 1), item["request"], item.get("drug") or "",
-             item.get("drug_class") or "", item.get("rule") or "", item.get("predicted") or "not covered",
-             item.get("actual") or "", {"yes": "agree", "no": "DISAGREE", "na": ""}[agree], deciding]
+    cells = [item["case_id"], str(item["index"] + 1), item["request"], item.get("drug") or item.get("service") or "",
+             item.get("drug_class") or item.get("service_group") or "", item.get("rule") or "",
+             item.get("predicted") or "not covered", item.get("actual") or "",
+             {"yes": "agree", "no": "DISAGREE", "na": ""}[agree], deciding]
     return f"<tr class={agree} data-agree={agree}>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>\n"
 
 
@@ -177,7 +178,7 @@ def write_html(result: AuditResult, out: IO[str]) -> None:
         f"<div class=card><b>{e(str(v))}</b>{e(k)}</div>" for k, v in cards) + "</div>")
     out.write("<h2>Charts</h2><div class=charts><figure><figcaption>Confusion matrix (actual × predicted)"
               f"</figcaption>{confusion_svg(summary['confusion'])}</figure><figure><figcaption>Agreement by drug "
-              f"class</figcaption>{agreement_svg(doc['breakdowns']['drug_class'])}</figure></div>")
+              f"class or service</figcaption>{agreement_svg(doc['breakdowns']['drug_class'])}</figure></div>")
     out.write("<h2>Breakdowns</h2>" + "".join(_breakdown(n, rows) for n, rows in doc["breakdowns"].items()))
     rows = "".join(f"<tr><td>{e(k)}</td>" + "".join(f"<td class=n>{c[key]}</td>" for key in COVERAGE_KEYS) + "</tr>"
                    for k, c in doc["coverage"]["by_kind"].items())
@@ -195,8 +196,8 @@ def write_html(result: AuditResult, out: IO[str]) -> None:
               "aria-label='Filter items'><select id=agree-filter aria-label='Agreement'><option value=all>all items"
               "</option><option value=no>disagreements</option><option value=yes>agreements</option><option value=na>"
               "not compared</option></select><span id=shown></span></div><table id=items><thead><tr><th>case</th>"
-              "<th>#</th><th>request</th><th>drug</th><th>class</th><th>rule</th><th>predicted</th><th>actual</th>"
-              "<th>agreement</th><th>deciding criteria</th></tr></thead><tbody>\n")
+              "<th>#</th><th>request</th><th>drug or service</th><th>class or group</th><th>rule</th><th>predicted</th>"
+              "<th>actual</th><th>agreement</th><th>deciding criteria</th></tr></thead><tbody>\n")
     for item in result.items():
         out.write(_item_row(item))
     out.write(f"</tbody></table><script>{_JS}</script></body></html>\n")

@@ -112,7 +112,8 @@ class AuditStats:
 
     def _keys(self, row: Row) -> dict[str, Iterable[str]]:
         specialties = [s.strip() for s in (row.specialty or "").split(",") if s.strip()]
-        return {"drug_class": [row.drug_class or (NONE_KEY if row.kind == "drug" else "(service)")],
+        service = f"service: {row.service}" if row.service else "service: (unrecognised)"
+        return {"drug_class": [row.drug_class or (NONE_KEY if row.kind == "drug" else service)],
                 "rule": [row.rule or "(not covered)"],
                 "section": row.sections or [NONE_KEY],
                 "specialty": specialties or ["(unknown)"]}
