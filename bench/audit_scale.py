@@ -121,7 +121,7 @@ def _first(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def measure(config: str, paths: list[str]) -> dict:
+def measure(config: str, paths: list[str], rules: str | None = None) -> dict:
     """One audit with its JSON report, in this (fresh) process."""
     from checker.audit.run import run_audit
     from checker.audit.writers import write_report
@@ -129,7 +129,7 @@ def measure(config: str, paths: list[str]) -> dict:
     executor = "dask" if config.startswith("dask") else "local"
     jobs = {"single": 1, "jobs2": 2, "dask1": 1, "dask2": 2}[config]
     start = time.perf_counter()
-    result = run_audit(paths, jobs=jobs, executor=executor)
+    result = run_audit(paths, jobs=jobs, executor=executor, rules_path=rules)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         write_report(result, "json", out)
     seconds = time.perf_counter() - start
@@ -141,13 +141,16 @@ def measure(config: str, paths: list[str]) -> dict:
             "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
+RULES: list[str] = []  # ["--rules", PATH] when given
+
+
 def run_measure(config: str, paths: list[Path]) -> dict:
     listing = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False)  # noqa: SIM115
     listing.write("\n".join(map(str, paths)))
     listing.close()
     try:
-        done = subprocess.run([sys.executable, __file__, "--measure", config, listing.name], capture_output=True,
-                              text=True, cwd=ROOT, timeout=3600)
+        done = subprocess.run([sys.executable, __file__, "--measure", config, listing.name, *RULES],
+                              capture_output=True, text=True, cwd=ROOT, timeout=3600)
     finally:
         os.unlink(listing.name)
     if done.returncode != 0:
@@ -157,6 +160,7 @@ def run_measure(config: str, paths: list[Path]) -> dict:
 
 def engine_floor(items: int) -> float:
     done = subprocess.run([sys.executable, str(ROOT / "bench" / "engines.py"), "--items", str(items), "--repeat", "3",
+                           *RULES,
                            "--json"], capture_output=True, text=True, cwd=ROOT, timeout=1800)
     return float(json.loads(done.stdout.strip().splitlines()[-1])["engines"]["mtus"])
 
@@ -207,14 +211,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="2,000 cases, 1 PDF copy, archive 2,040/510, 1 round")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--rules", help="a rules folder other than the bundled one")
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         config, listing = args.measure
-        print(json.dumps(measure(config, Path(listing).read_text().splitlines())))
+        print(json.dumps(measure(config, Path(listing).read_text().splitlines(), args.rules)))
         return
     if args.quick:
         args.cases, args.pdf_copies, args.archive, args.archive_small, args.repeat = 2000, 1, 2040, 510, 1
+    if args.rules:
+        RULES.extend(["--rules", args.rules])
     log: list[dict] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mtus-audit-scale-") as tmp:
