@@ -212,6 +212,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2,000 cases, 1 PDF copy, archive 2,040/510, 1 round")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("--rules", help="a rules folder other than the bundled one")
+    parser.add_argument("--parts", nargs="+", default=["cases", "pdfs", "archive"],
+                        choices=["cases", "pdfs", "archive"], help="measure only these inputs")
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -231,36 +233,42 @@ def main() -> None:
         archive = make_archive(folder / "archive", args.archive)
         print(f"inputs in {folder}: {args.cases} case files, {args.pdf_copies * 102} PDFs, {args.archive} text "
               f"letters ({time.perf_counter() - started:.0f} s)", flush=True)
-        engine = engine_floor(20_000)
+        engine = engine_floor(20_000) if "cases" in args.parts else float("nan")
         floor_pdf = statistics.median(pdftotext_floor(sorted(LETTERS.glob("*.pdf"))) or 0 for _ in range(3))
         print(f"floors: engine (bench/engines.py, full trace) {engine:,.0f} items/s; pdftotext {floor_pdf:.1f} "
               f"letters/s on the 102 bundled PDFs", flush=True)
-        case_rows = rounds("JSON case files", [cases], list(CONFIGS), args.repeat, "items", log)
-        pdf_rows = rounds("PDF letters", [pdfs], list(CONFIGS), max(1, args.repeat - 1), "inputs", log)
-        floor_pdf_same = pdftotext_floor(sorted(pdfs.iterdir()))
-        small = rounds("archive (text), small", _first(archive, args.archive_small), list(CONFIGS), 1, "inputs", log)
-        full = rounds("archive (text), full", [archive], args.archive_configs, 1, "inputs", log)
-    best_cases = max(r["items_per_s"] for r in case_rows.values())
-    verdicts = {
-        "cases_single_vs_engine": round(case_rows["single"]["items_per_s"] / engine, 3),
-        "cases_best_vs_engine": round(best_cases / engine, 3),
-        "pdf_single_vs_pdftotext": round(floor_pdf_same / pdf_rows["single"]["inputs_per_s"], 2)
-        if floor_pdf_same else None,
-        "jobs2_vs_single_cases": round(case_rows["jobs2"]["items_per_s"] / case_rows["single"]["items_per_s"], 2),
-        "jobs2_vs_single_pdfs": round(pdf_rows["jobs2"]["inputs_per_s"] / pdf_rows["single"]["inputs_per_s"], 2),
-        "memory_full_vs_small": {c: {"client": round(full[c]["client_mb"] / small[c]["client_mb"], 2),
-                                     "workers": round(full[c]["worker_mb"] / max(1, small[c]["worker_mb"]), 2)}
-                                 for c in full},
-    }
-    print(f"case files: single process at {verdicts['cases_single_vs_engine']:.1%} of the engine's items/s "
-          f"(best configuration {verdicts['cases_best_vs_engine']:.1%}; target >= 25%)")
-    if floor_pdf_same:
+        case_rows = rounds("JSON case files", [cases], list(CONFIGS), args.repeat, "items", log) \
+            if "cases" in args.parts else {}
+        pdf_rows = rounds("PDF letters", [pdfs], list(CONFIGS), max(1, args.repeat - 1), "inputs", log) \
+            if "pdfs" in args.parts else {}
+        floor_pdf_same = pdftotext_floor(sorted(pdfs.iterdir())) if "pdfs" in args.parts else None
+        small = rounds("archive (text), small", _first(archive, args.archive_small), list(CONFIGS), 1, "inputs",
+                       log) if "archive" in args.parts else {}
+        full = rounds("archive (text), full", [archive], args.archive_configs, 1, "inputs", log) \
+            if "archive" in args.parts else {}
+    verdicts: dict = {}
+    if case_rows:
+        verdicts["cases_single_vs_engine"] = round(case_rows["single"]["items_per_s"] / engine, 3)
+        verdicts["cases_best_vs_engine"] = round(max(r["items_per_s"] for r in case_rows.values()) / engine, 3)
+        verdicts["jobs2_vs_single_cases"] = round(case_rows["jobs2"]["items_per_s"]
+                                                  / case_rows["single"]["items_per_s"], 2)
+        print(f"case files: single process at {verdicts['cases_single_vs_engine']:.1%} of the engine's items/s "
+              f"(best configuration {verdicts['cases_best_vs_engine']:.1%}; target >= 25%); --jobs 2 / --jobs 1 "
+              f"x{verdicts['jobs2_vs_single_cases']} (target >= 1)")
+    if pdf_rows and floor_pdf_same:
+        verdicts["pdf_single_vs_pdftotext"] = round(floor_pdf_same / pdf_rows["single"]["inputs_per_s"], 2)
+        verdicts["jobs2_vs_single_pdfs"] = round(pdf_rows["jobs2"]["inputs_per_s"] / pdf_rows["single"]["inputs_per_s"],
+                                                 2)
         print(f"PDF letters: pdftotext {floor_pdf_same:.1f} letters/s on the same {args.pdf_copies * 102} files, "
               f"mtus audit single {pdf_rows['single']['inputs_per_s']:.1f}: pdftotext x"
-              f"{verdicts['pdf_single_vs_pdftotext']} faster (target <= 2)")
-    print(f"--jobs 2 / --jobs 1: case files x{verdicts['jobs2_vs_single_cases']}, "
-          f"PDFs x{verdicts['jobs2_vs_single_pdfs']} (target >= 1) on {os.cpu_count()} CPUs shared with other work")
-    print(f"peak memory, full archive / small archive: {verdicts['memory_full_vs_small']}")
+              f"{verdicts['pdf_single_vs_pdftotext']} faster (target <= 2); --jobs 2 / --jobs 1 "
+              f"x{verdicts['jobs2_vs_single_pdfs']} (target >= 1)")
+    if full:
+        verdicts["memory_full_vs_small"] = {c: {"client": round(full[c]["client_mb"] / small[c]["client_mb"], 2),
+                                                "workers": round(full[c]["worker_mb"] / max(1, small[c]["worker_mb"]),
+                                                                 2)} for c in full}
+        print(f"peak memory, full archive / small archive: {verdicts['memory_full_vs_small']}")
+    print(f"on {os.cpu_count()} CPUs shared with other work")
     print(f"total {time.perf_counter() - started:.0f} s")
     doc = {"engine_items_per_s": engine, "pdftotext_letters_per_s_bundled": floor_pdf,
            "pdftotext_letters_per_s_same": floor_pdf_same, "rows": log, "verdicts": verdicts}

@@ -119,3 +119,24 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path):
     done = run_mtus("audit", sorted(LETTERS_DIR.glob("*.pdf"))[0], "--scheduler", f"tcp://{HOST}:9", "-f", "json")
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "cannot reach the Dask scheduler" in done.stderr
+
+
+def test_a_cluster_without_workers_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    from checker.audit import cluster
+
+    scheduler_file = tmp_path / "scheduler.json"
+    scheduler = _dask("scheduler", "--host", HOST, "--port", "0", "--no-dashboard", "--scheduler-file",
+                      str(scheduler_file), cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while not scheduler_file.exists() or not scheduler_file.read_text().strip():
+            assert time.monotonic() < deadline and scheduler.poll() is None, "the Dask scheduler did not start"
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        monkeypatch.setattr(cluster, "WORKER_WAIT", 2)
+        with pytest.raises(cluster.InputError) as raised, cluster.dask_client(address, 1):
+            pass
+        assert "no workers" in str(raised.value.problem) and raised.value.problem.code == "cluster-unreachable"
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=10)

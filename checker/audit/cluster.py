@@ -26,6 +26,7 @@ from checker.audit.work import FileOutcome, audit_chunk, chunks, worker_provenan
 from checker.core.errors import InputError, Problem
 
 _LOCAL = "local Dask cluster"
+WORKER_WAIT = 30  # seconds to wait for a first worker on an existing cluster
 
 
 def _import_distributed() -> Any:
@@ -49,6 +50,11 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
             raise InputError(Problem(scheduler, f"cannot reach the Dask scheduler ({exc})",
                                      code="cluster-unreachable")) from None
         with client:
+            try:
+                client.wait_for_workers(1, timeout=WORKER_WAIT)
+            except TimeoutError:
+                raise InputError(Problem(scheduler, f"the Dask cluster has no workers (waited {WORKER_WAIT} s)",
+                                         code="cluster-unreachable")) from None
             yield client
         return
     with warnings.catch_warnings():  # "port 8787 in use" for the health endpoints: another port is taken
