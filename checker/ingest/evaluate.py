@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from checker.core.dotted import get_dotted
 from checker.ingest.letter import read_letter
 from checker.ingest.sentences import letter_sentences
 
@@ -87,15 +88,6 @@ def load_labels(folder: str | Path) -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _get(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for key in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
-
 def facts_of(case: dict[str, Any], case_facts: tuple[str, ...] = SCORED_CASE_FACTS,
              request_facts: tuple[str, ...] = SCORED_REQUEST_FACTS) -> dict[tuple[str, int | None], Any]:
     """The scored facts of a case document, keyed by (fact, request index or None)."""
@@ -107,7 +99,7 @@ def facts_of(case: dict[str, Any], case_facts: tuple[str, ...] = SCORED_CASE_FAC
         elif fact == "medications":
             value = {m.get("drug") for m in case.get("medications") or [] if m.get("drug")} or None
         else:
-            value = _get(case, fact)
+            value = get_dotted(case, fact)
         if value is not None:
             out[(fact, None)] = value
     for index, request in enumerate(case.get("requests") or []):

@@ -15,6 +15,7 @@ from functools import cache
 from http import HTTPStatus
 from typing import Any
 
+from checker.core.dotted import get_dotted
 from checker.rules.ruleset import RuleSet
 from checker.web.casetoken import decode_case, encode_case
 
@@ -118,15 +119,6 @@ def form_fields() -> tuple[dict[str, list[Field]], list[Field]]:
 # ---------------------------------------------------------------------------------------------
 # Case <-> form values
 # ---------------------------------------------------------------------------------------------
-
-
-def _get(data: dict[str, Any], path: str) -> Any:
-    node: Any = data
-    for key in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
 
 
 def _shown(field: Field, value: Any) -> str:
@@ -332,7 +324,7 @@ def _form(data: dict[str, Any], error: str | None = None) -> str:
     for gid, title, _keys in GROUPS:
         out.append(f"<fieldset id='group-{gid}'><legend>{e(title)}</legend>")
         for field in groups[gid]:
-            out.append(_input(field, field.path, _shown(field, _get(data, field.path)), evidence, field.path))
+            out.append(_input(field, field.path, _shown(field, get_dotted(data, field.path)), evidence, field.path))
         out.append("</fieldset>")
     out.append("<fieldset id='group-requests'><legend>Requests</legend>")
     requests = data.get("requests") or []
@@ -346,7 +338,7 @@ def _form(data: dict[str, Any], error: str | None = None) -> str:
         out.append(f"<details{' open' if request else ''}><summary>Documentation about item {slot + 1}</summary>")
         for field in request_fields:
             key = f"requests.{slot}.{field.path.removeprefix('request.')}"
-            out.append(_input(field, key, _shown(field, _get(request, field.path.removeprefix("request."))),
+            out.append(_input(field, key, _shown(field, get_dotted(request, field.path.removeprefix("request."))),
                               evidence, key))
         out.append("</details></div>")
     out.append("</fieldset><p class=bar><button type=submit id=check-button>Check against the MTUS</button></p>"
