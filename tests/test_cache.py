@@ -79,3 +79,20 @@ def test_get_and_put_round_trip(cache_home: Path) -> None:
     cache.put("test", b"content", value)
     assert cache.get("test", b"content") == value
     assert cache.get("test", b"other") is None
+
+
+def test_a_cold_and_a_warm_cache_report_the_same_problems(cache_home: Path) -> None:
+    # a rule file the schema leaves to the loader (a shared criterion without `test`, used by a rule) was
+    # reported only once cached: a cold cache validated it with no problem and no rule
+    import shutil
+
+    from conftest import ROOT, run_mtus
+
+    folder = cache_home.parent / "rules"
+    folder.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "hostile" / "rule-shared-without-test.yaml", folder)
+    cold = run_mtus("rules", "validate", folder)
+    warm = run_mtus("rules", "validate", folder)
+    assert (cold.returncode, cold.stdout) == (warm.returncode, warm.stdout) == (
+        2, f"{folder / 'rule-shared-without-test.yaml'}:11:9: criterion 'prior-use-benefit' has no 'test' "
+           "(hint: give it here, or in the shared criterion it uses)\n")

@@ -184,8 +184,10 @@ def rule_schema_problems(data: Any, positions: Positions, file: str) -> tuple[li
     problems: dict[tuple, Problem] = {}
     broken: set[tuple] = set()
     for error in validator("rule").iter_errors(data):
-        broken.add(broken_part(tuple(error.absolute_path), data))
-        for path, message, hint, at_key, code in _explain(error):
+        explained = list(_explain(error))
+        if explained:  # an error left to the loader (a shared criterion's missing test) breaks nothing here
+            broken.add(broken_part(tuple(error.absolute_path), data))
+        for path, message, hint, at_key, code in explained:
             pos = positions.key(path) if at_key else positions.find(path)
             line, col = pos if pos else (None, None)
             label = where(path[:-1] if at_key else path, data)
