@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from browser import ARGS, CHROMIUM, require_browser
 
 from checker.audit.run import run_audit
 from checker.audit.sink import open_output
 from checker.audit.writers import write_report
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "audit"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-if not IN_CI and not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium); required in CI", allow_module_level=True)
-if not IN_CI:
-    pytest.importorskip("playwright", reason="playwright is not installed (pip install -e '.[test]')")
+require_browser()
 
 
 @pytest.fixture(scope="module")

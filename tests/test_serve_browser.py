@@ -3,22 +3,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from browser import ARGS, CHROMIUM, require_browser
 from conftest import ROOT
 from serving import running_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-if not IN_CI and not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium); required in CI", allow_module_level=True)
-if not IN_CI:
-    pytest.importorskip("playwright", reason="playwright is not installed (pip install -e '.[test]')")
+require_browser()
 
 NOTE = (ROOT / "cases" / "notes" / "pr2_opioid_documented.txt").read_text(encoding="utf-8")
 
