@@ -24,18 +24,14 @@ from typing import Any
 from checker.audit.collect import Source
 from checker.audit.work import FileOutcome, audit_chunk, chunks, worker_provenance
 from checker.core.errors import InputError, Problem
+from checker.core.extras import require_extra
 
 _LOCAL = "local Dask cluster"
 WORKER_WAIT = 30  # seconds to wait for a first worker on an existing cluster
 
 
 def _import_distributed() -> Any:
-    try:
-        import distributed
-    except ImportError:
-        raise InputError(Problem("--executor dask", "Dask is not installed: pip install 'mtus-checker[dask]'",
-                                 code="missing-extra")) from None
-    return distributed
+    return require_extra("distributed", "--executor dask", "dask")
 
 
 @contextmanager

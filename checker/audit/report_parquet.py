@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from checker.audit.run import AuditResult
-from checker.core.errors import InputError, Problem
+from checker.core.extras import require_extra
 
 ROWS_PER_GROUP = 20_000
 TEXT = ("case_id", "source", "request", "kind", "drug", "drug_class", "rule", "rule_title", "edition", "predicted",
@@ -22,13 +22,8 @@ CRITERION = "criterion."
 
 
 def _pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError:
-        raise InputError(Problem("--format parquet", "pyarrow is not installed: pip install 'mtus-checker[parquet]'",
-                                 code="missing-extra")) from None
-    return pyarrow
+    require_extra("pyarrow.parquet", "--format parquet", "parquet")
+    return require_extra("pyarrow", "--format parquet", "parquet")
 
 
 def schema(criteria: list[str]) -> Any:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from checker.core.errors import InputError, Problem
+from checker.core.extras import require_extra
 
 # Each column: the headers it is published under (normalised: lower case, no spaces, no asterisks).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -72,11 +73,7 @@ def read_table(path: Path) -> list[Table]:
         except csv.Error as exc:
             raise InputError(Problem(name, f"not a readable CSV file: {exc}")) from None
     if suffix in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
-        except ImportError:
-            raise InputError(Problem(name, "reading .xlsx needs openpyxl",
-                                     hint="pip install 'mtus-checker[formulary]', or save the list as CSV")) from None
+        openpyxl = require_extra("openpyxl", name, "formulary", hint="or save the list as CSV")
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
