@@ -676,5 +676,5 @@ def sentence_findings(s: Sentence, letter: Letter | None, requests: list[dict[st
     out.extend(_clinical_dates(s))
     out.extend(_uds_entries(s, assessor))
     out.extend(_request_facts(s, drug_targets, assessor))
-    out.extend(service_findings(s, assessor, _concepts))
+    out.extend(service_findings(s, assessor, _concepts, requests))
     return out

@@ -61,21 +61,11 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:was|were|is|are)\s+positive",
         r"(?:mechanical\s+)?locking", r"giving\s+way", r"(?:joint\s+)?instability", r"joint\s+effusion"),
         ("services.structural_findings",)),
-    Concept("care_failed", _p(
-        r"fail(?:ed|ure\s+of)\s+(?:all\s+)?(?:conservative|non-?operative|physical\s+therapy|PT|chiropractic|acupuncture|"
-        r"treatment|care|therapy|medications?|injections?)",
-        rf"despite\s+(?:\w+\s+){{0,3}}(?:conservative|treatment|care|therapy|medications?|injections?|{_THERAPY})",
-        rf"(?:no|without|minimal|little|limited)\s+(?:significant\s+|lasting\s+|sustained\s+)?(?:improvement|relief|benefit)\s+"
-        rf"(?:with|from|after)\s+(?:\w+\s+){{0,3}}(?:conservative|treatment|care|therapy|medications?|injections?|{_THERAPY})",
-        r"(?:refractory|unresponsive)\s+to", r"did\s+not\s+(?:improve|respond)", r"not\s+responded\s+to",
-        r"fail(?:ed|s)?\s+to\s+(?:improve|respond)",
-        rf"(?:medications?|therapy|treatment|care|{_THERAPY})\s+(?:\w+\s+){{0,2}}(?:was|were|is|are|has\s+been)\s+"
-        r"[\"']?(?:not\s+helping|not\s+helpful|of\s+no\s+help|ineffective)",
-        r"tried\s+and\s+failed", r"persistent\s+(?:pain|symptoms)\s+despite"), ("services.conservative_care_failed",)),
     Concept("care_helped", _p(
-        rf"(?:improv\w+|better|benefit\w*|respond\w*\s+well)\s+(?:with|from|to)\s+(?:the\s+)?(?:conservative|"
-        rf"treatment|care|{_THERAPY})"), ("services.conservative_care_failed",), when_affirmed=False,
-        when_negated=None),
+        rf"(?:improv\w+|better|benefit\w*|respond\w*\s+well)\s+(?:in\s+(?:\w+\s+){{1,3}}?)?(?:with|from|to)\s+"
+        rf"(?:the\s+)?(?:conservative|treatment|care|{_THERAPY})",
+        rf"(?:{_THERAPY}|therapy|treatment)\s+(?:was|is|has\s+been)\s+(?:helping|helpful|beneficial)"),
+        ("services.conservative_care_failed",), when_affirmed=False, when_negated=None),
     Concept("surgery_considered", _p(
         r"surgical\s+(?:candidate|consult(?:ation)?|referral|evaluation|options?|intervention|planning)",
         r"candidate\s+for\s+(?:\w+\s+){0,3}surgery", r"(?:recommend\w*|plann\w*|consider\w*|propos\w*|discuss\w*)\s+"
@@ -89,15 +79,13 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:certified|authorized|approved|performed|completed)",
         r"(?:certified|authorized|approved)\s+(?:the\s+)?(?:\w+\s+){0,4}(?:surgery|arthroscopy|repair|decompression|fusion)"),
         ("services.surgery_certified",), when_negated=False),
-    Concept("home_exercise", _p(r"home\s+exercises?(?:\s+(?:program|programme|regimen))?", r"HEP",
-                                r"home\s+(?:stretching|strengthening)(?:\s+program)?", r"self-?directed\s+home"),
-            ("services.home_exercise",)),
     Concept("medication_not_tolerated", _p(
         r"(?:intoleran\w+|not\s+tolerat\w+|unable\s+to\s+tolerate|side\s+effects?)\s+(?:to|of|from|with)\s+"
         r"(?:\w+\s+){0,2}(?:medications?|NSAIDs?|opioids?|analgesics?)",
-        r"(?:medications?|opioids?|analgesics?)\s+(?:were|was|have\s+been|has\s+been)\s+(?:reduced|decreased|tapered|weaned)",
+        r"(?:medications?|opioids?|analgesics?)\s+(?:were|was|is|are|have\s+been|has\s+been)\s+(?:being\s+)?(?:reduced|decreased|"
+        r"tapered|weaned)",
         r"(?:reduc\w+|decreas\w+|taper\w+|wean\w+)\s+(?:\w+\s+){0,2}(?:medications?|opioids?|analgesics?|pain\s+medications?)"),
-        ("services.medication_reduced_or_not_tolerated",), when_negated=None),
+        ("services.medication_reduced_or_not_tolerated",)),
 )
 
 # Which therapy a mention names: physical/occupational therapy, chiropractic, acupuncture.
@@ -112,9 +100,11 @@ _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven
           "twenty-four": 24, "thirty": 30}
 _NUM = r"(\d{1,3}|" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")"
 _DONE = r"(?:completed|attended|had|has\s+had|have\s+had|received|underwent|undergone|finished|participated\s+in|" \
-        r"tried|with|after|from|prior|previous|previously|past|already|of\s+the|included|includes|include|including|;)"
+        r"tried|with|after|from|prior|previous|previously|past|already|of\s+the|included|includes|include|" \
+        r"including|;|(?:approved|authorized|certified)(?:\s+(?:for|the\s+(?:patient|claimant)\s+(?:with|for)))?)"
 _VISITS = (
-    re.compile(rf"(?:\b|(?<=;)){_DONE}:?\s+(?:at\s+least\s+|approximately\s+|about\s+|over\s+|a\s+total\s+of\s+)?#?{_NUM}"
+    re.compile(rf"(?:\b|(?<=;)){_DONE}:?\s+(?:at\s+least\s+|approximately\s+|about\s+|over\s+|a\s+total\s+of\s+|"
+               rf"an?\s+initial\s+)?#?{_NUM}"
                rf"\s+(?:\(\d+\)\s+)?(?:\w+\s+){{0,2}}?(?:sessions?|visits?|treatments?)\s+(?:of\s+)?(?:\w+\s+)?"
                rf"({_THERAPY})", re.I),
     re.compile(rf"(?:\b|(?<=;)){_DONE}:?\s+(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+"
@@ -134,7 +124,7 @@ _NO_BENEFIT = re.compile(
     rf"({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+[\"']?not\s+"
     rf"(?:helpful|beneficial|effective|helping)"
     rf"|({_THERAPY})\s+(?:did\s+not|didn't)\s+help"
-    rf"|({_THERAPY})(?:\s+(?:treatments?|sessions?|visits?))?(?:\s+[\w(]+){{0,6}}?\s+(?:without|with\s+no|no)\s+(?:any\s+)?"
+    rf"|({_THERAPY})(?:\s+(?:treatments?|sessions?|visits?))?(?:\s+[\w(]+){{0,6}}?\s+\(?(?:without|with\s+no|no)\s+(?:any\s+)?"
     rf"(?:documented\s+|documentation\s+of\s+)?(?:\w+\s+){{0,4}}?(?:improvement|benefit)", re.I)
 _IMAGING = re.compile(
     r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?|EMG|NCV|NCS|electrodiagnostic\s+stud\w+|"
@@ -142,6 +132,10 @@ _IMAGING = re.compile(
     r"on\s+|performed\s+on\s+|done\s+on\s+)?(?:[\d/-]{6,10}\s*,?\s*)?(revealed|showed|demonstrated|indicated|noted|"
     r"documented|was\s+(?:positive|negative|normal|unremarkable|consistent|revealing)|"
     r"were\s+(?:positive|negative|normal|unremarkable|revealing)|findings)", re.I)
+#: A study with its date: "A report of an x-ray lumbar spine 2 or 3 views dated December 2, 2016", "MRI from 3/2/15".
+_IMAGING_DATED = re.compile(
+    r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?)\b[^.;]{0,50}?\b(?:dated|from|on|"
+    r"performed\s+on|done\s+on|obtained\s+on|in)\s+(?=" + ANY_DATE.pattern + ")", re.I)
 _IMAGING_DONE = re.compile(r"\b(?:x-?rays?|radiographs?|MRIs?|CT\s+scans?|CT\s+of|computed\s+tomography|"
                            r"(?:diagnostic|medical)\s+imaging)\b", re.I)
 
@@ -155,25 +149,61 @@ def _therapy(text: str) -> str | None:
     return next((key for rx, key in _THERAPY_KEYS if rx.search(text)), None)
 
 
-def _visit_counts(s: Sentence, assessor: Assessor) -> list[Finding]:
-    out: list[Finding] = []
-    seen: set[str] = set()
+#: Visits of a therapy the sentence does not name ("Patient has already been approved for 6 prior sessions"): in an
+#: item's rationale they are visits of the therapy that item requests.
+_UNNAMED_VISITS = re.compile(
+    rf"(?:(?:completed|attended|had|has\s+had|have\s+had|received|underwent|undergone|finished|participated\s+in)\s+"
+    rf"(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+(?:\(\d+\)\s+)?(?:prior\s+|previous\s+)?"
+    rf"|#?{_NUM}\s+(?:\(\d+\)\s+)?(?:prior|previous|completed|previously\s+(?:completed|authorized|certified|approved)))\s*"
+    rf"(?:sessions?|visits?|treatments?)\b", re.I)
+#: A count in a list of the care given: "Treatments to date include ..., at least six (6) acupuncture treatments, ...".
+_LISTED_VISITS = re.compile(
+    rf"(?:^|[,;]\s*|\band\s+)(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+(?:\(\d+\)\s+)?"
+    rf"(?:prior\s+|previous\s+|completed\s+)?({_THERAPY})\s+(?:sessions?|visits?|treatments?)", re.I)
+_UNNAMED_NO_BENEFIT = re.compile(
+    r"(?:sessions?|visits?|treatments?)\s+(?:\w+\s+){0,3}?\(?(?:without|with\s+no|no)\s+(?:any\s+)?"
+    r"(?:documented\s+|documentation\s+of\s+)?(?:\w+\s+){0,4}?(?:improvement|benefit)", re.I)
+
+
+def _item_therapy(s: Sentence, requests: list[dict[str, Any]] | None) -> str | None:
+    """The therapy the item whose rationale holds ``s`` requests, if it is one."""
+    if s.section != "rationale" or s.item is None or not requests or s.item >= len(requests):
+        return None
+    return _therapy(str(requests[s.item].get("text") or ""))
+
+
+def _visit_counts(s: Sentence, assessor: Assessor, requests: list[dict[str, Any]] | None = None) -> list[Finding]:
+    matches: list[tuple[re.Match[str], int | None, str | None]] = []
     for rx in _VISITS:
         for m in rx.finditer(s.text):
             count = _num(m.group(1) if m.group(1) and m.group(1)[0].isalnum() and not _therapy(m.group(1)) else
                          m.group(2))
-            therapy = _therapy(m.group(2) if _therapy(m.group(2) or "") else m.group(1))
-            if count is None or therapy is None or therapy in seen or count > 200:
-                continue
-            a = assessor(s.text, m.start(), m.end())
-            if a.negated or a.uncertain or a.hypothetical:
-                continue
-            seen.add(therapy)
-            out.append(_finding(f"services.{therapy}_visits", count, s, cue=a.cue))
+            matches.append((m, count, _therapy(m.group(2) if _therapy(m.group(2) or "") else m.group(1))))
+    care = _CARE_SENTENCE.search(s.text)
+    if care:
+        for m in _LISTED_VISITS.finditer(s.text, care.end()):
+            matches.append((m, _num(m.group(1)), _therapy(m.group(2))))
+    item_therapy = _item_therapy(s, requests)
+    if item_therapy and not _THERAPY_WORD.search(s.text):
+        for m in _UNNAMED_VISITS.finditer(s.text):
+            matches.append((m, _num(m.group(1) or m.group(2)), item_therapy))
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for m, count, therapy in matches:
+        if count is None or therapy is None or therapy in seen or count > 200:
+            continue
+        a = assessor(s.text, m.start(), m.end())
+        if a.negated or a.uncertain or a.hypothetical:
+            continue
+        seen.add(therapy)
+        out.append(_finding(f"services.{therapy}_visits", count, s, cue=a.cue))
     return out
 
 
-def _benefit(s: Sentence, assessor: Assessor) -> list[Finding]:
+_THERAPY_WORD = re.compile(rf"(?<![\w-]){_THERAPY}(?![\w-])", re.I)
+
+
+def _benefit(s: Sentence, assessor: Assessor, requests: list[dict[str, Any]] | None = None) -> list[Finding]:
     out: list[Finding] = []
     for rx, affirmed in ((_NO_BENEFIT, False), (_BENEFIT, True)):
         for m in rx.finditer(s.text):
@@ -185,7 +215,68 @@ def _benefit(s: Sentence, assessor: Assessor) -> list[Finding]:
                 continue
             value = affirmed and not a.negated
             out.append(_finding(f"services.{therapy}_improvement", value, s, cue=a.cue))
+    item_therapy = _item_therapy(s, requests)
+    if not out and item_therapy and not _THERAPY_WORD.search(s.text):
+        m = _UNNAMED_NO_BENEFIT.search(s.text)
+        if m and assessor(s.text, m.start(), m.end()).affirmed:
+            out.append(_finding(f"services.{item_therapy}_improvement", False, s))
     return out
+
+
+_HOME_EXERCISE = _p(r"home\s+exercises?(?:\s+(?:program|programme|regimen))?", r"HEP",
+                    r"home\s+(?:stretching|strengthening)(?:\s+program)?", r"self-?directed\s+home")
+#: The reviewer asks why the patient could not do a home program, or says therapy should lead into one: neither says
+#: whether the patient exercises at home ("no documentation as to why the patient cannot perform a home exercise
+#: program").
+_HOME_EXERCISE_ASKED = re.compile(r"\b(?:why|whether|cannot|can\s*not|unable\s+to|transition\w*\s+(?:to|into)|"
+                                  r"(?:to|would|will|should)\s+(?:be\s+)?(?:continue|perform|do|transition))\b"
+                                  r"[^.;]{0,40}$", re.I)
+
+
+def _home_exercise(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """A home exercise program done (True) or documented as not done (False)."""
+    for m in _HOME_EXERCISE.finditer(s.text):
+        if _HOME_EXERCISE_ASKED.search(s.text, max(0, m.start() - 60), m.start()):
+            continue
+        a = assessor(s.text, m.start(), m.end())
+        if a.uncertain or a.hypothetical:
+            continue
+        return [_finding("services.home_exercise", not a.negated, s, cue=a.cue)]
+    return []
+
+
+_CARE = (rf"(?:conservative|non-?operative|treatment|treatments|care|therapy|therapies|medications?|injections?|"
+         rf"{_THERAPY}|home\s+exercises?)")
+#: Conservative care given and failed: "failed conservative treatment", "continues to have pain despite physical
+#: therapy, medications and home exercise", "no improvement after 12 sessions", "tried and failed", "lack of progress".
+_CARE_FAILED = _p(
+    rf"fail(?:ed|ure\s+of|ing)\s+(?!to\b)(?:all\s+|a\s+|an\s+|the\s+)?(?:\w+\s+){{0,2}}?{_CARE}",
+    rf"despite\s+(?:\w+\s+){{0,3}}?{_CARE}",
+    rf"(?:no|without|minimal|little|limited)\s+(?:significant\s+|lasting\s+|sustained\s+|documented\s+|objective\s+)*"
+    rf"(?:improvement|relief|benefit|progress)\s+(?:with|from|after|following|despite)\s+(?:\w+\s+){{0,4}}?"
+    rf"(?:{_CARE}|sessions?|visits?|treatments?)",
+    r"(?:refractory|unresponsive)\s+to", r"did\s+not\s+(?:improve|respond)", r"not\s+responded\s+to",
+    r"fail(?:ed|s)?\s+to\s+(?:improve|respond|progress)", r"failure\s+to\s+(?:improve|respond|progress)",
+    rf"{_CARE}\s+(?:\w+\s+){{0,2}}(?:was|were|is|are|has\s+been|have\s+been)\s+[\"']?(?:not\s+helping|not\s+helpful|"
+    r"of\s+no\s+help|ineffective|unsuccessful)",
+    rf"tri(?:ed|aled)\s+and\s+failed\s+(?:a\s+|an\s+|the\s+)?(?:\w+\s+){{0,2}}?{_CARE}",
+    r"(?:persistent|ongoing|continued)\s+(?:pain|symptoms)\s+(?:despite|after)",
+    r"lack\s+of\s+(?:progress|improvement|response)", r"(?:remains?|remained|still|continues\s+to\s+be)\s+symptomatic")
+#: Failure phrases that are not the mention being assessed are masked, so that "no" in "with no improvement and has
+#: persistent pain despite conservative care" does not negate the second statement of failure.
+_FAILURE_WORDS = re.compile(r"(?<![\w-])(?:no|without|minimal|little|limited)\s+(?:significant\s+|documented\s+|"
+                            r"objective\s+)*(?:improvement|relief|benefit|progress)(?![\w-])", re.I)
+
+
+def _care_failed(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """Conservative care given and failed (True), or documented as not failed (False: "has not trialed and failed")."""
+    for m in _CARE_FAILED.finditer(s.text):
+        before = _FAILURE_WORDS.sub(lambda w: "_" * len(w.group(0)), s.text[:m.start()])
+        a = assessor(before + s.text[m.start():], m.start(), m.end())
+        if a.uncertain or a.hypothetical:
+            continue
+        return [_finding("services.conservative_care_failed", not a.negated, s, cue=a.cue)]
+    return []
 
 
 _CARE_SENTENCE = re.compile(r"\b(?:treatments?\b[^.;]{0,40}?\b(?:to\s+date|has\s+included|have\s+included|included|"
@@ -206,9 +297,13 @@ _CARE_KINDS = (
 )
 
 
+#: "The treatment plan included X-rays ... and a physical therapy request": what is planned is not care given.
+_PLAN = re.compile(r"\b(?:plan|plans|planned|request(?:ed|s)?|recommend\w*)\b", re.I)
+
+
 def _conservative_care(s: Sentence, assessor: Assessor) -> list[Finding]:
     m = _CARE_SENTENCE.search(s.text)
-    if m is None:
+    if m is None or _PLAN.search(m.group(0)):
         return []
     a = assessor(s.text, m.start(), m.end())
     if a.negated or a.uncertain or a.hypothetical:
@@ -224,7 +319,8 @@ def _conservative_care(s: Sentence, assessor: Assessor) -> list[Finding]:
 
 def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
     out: list[Finding] = []
-    for m in _IMAGING.finditer(s.text):
+    dated = [m for m in _IMAGING_DATED.finditer(s.text) if not _PLAN.search(s.text, max(0, m.start() - 40), m.end())]
+    for m in [*_IMAGING.finditer(s.text), *dated]:
         a = assessor(s.text, m.start(), m.start(1) + len(m.group(1)))
         if a.negated or a.uncertain or a.hypothetical:
             continue
@@ -233,7 +329,7 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
             out.append(_finding("services.prior_electrodiagnostic", True, s, cue=a.cue))
             continue
         out.append(_finding("services.prior_imaging", True, s, cue=a.cue))
-        when = ANY_DATE.search(s.text, m.start(), min(len(s.text), m.end() + 5))
+        when = ANY_DATE.search(s.text, m.start(), min(len(s.text), m.end() + (30 if m.re is _IMAGING_DATED else 5)))
         iso = date_of(when) if when else None
         if iso:
             out.append(_finding("services.prior_imaging_date", iso, s))
@@ -251,10 +347,29 @@ _GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|e\.g\.|
                       r"^\s*\w+,\s*\d+\.?\s*$", re.I)
 
 
-def service_findings(s: Sentence, assessor: Assessor, concepts: Any) -> list[Finding]:
-    """Every ``services.*`` fact in one factual sentence (``concepts`` reads the boolean concepts)."""
-    found = [*concepts(s, assessor, [], SERVICE_CONCEPTS), *_visit_counts(s, assessor), *_benefit(s, assessor),
-             *_conservative_care(s, assessor), *_prior_imaging(s, assessor)]
+_RULE_OUT = re.compile(r"(?<![\w-])(?:(?:to\s+)?rule\s+out|r/o)(?![\w-])", re.I)
+
+
+def _rule_out_scoped(assessor: Assessor) -> Assessor:
+    """The assessor, except that "rule out" governs the diagnosis after it, never the symptom before it: "numbness and
+    weakness bilateral upper extremities rule out carpal tunnel syndrome" documents the numbness."""
+    def assess(text: str, start: int, end: int) -> Any:
+        a = assessor(text, start, end)
+        cut = _RULE_OUT.search(text, end)
+        if a.uncertain and cut and not _RULE_OUT.search(text, max(0, start - 90), start):
+            return assessor(text[:cut.start()], start, end)
+        return a
+    return assess
+
+
+def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
+                     requests: list[dict[str, Any]] | None = None) -> list[Finding]:
+    """Every ``services.*`` fact in one factual sentence (``concepts`` reads the boolean concepts; ``requests``, the
+    letter's items, name the therapy of an item whose rationale counts "6 prior sessions" without naming it)."""
+    found = [*concepts(s, _rule_out_scoped(assessor), [], SERVICE_CONCEPTS), *_visit_counts(s, assessor, requests),
+             *_benefit(s, assessor, requests),
+             *_conservative_care(s, assessor), *_prior_imaging(s, assessor), *_care_failed(s, assessor),
+             *_home_exercise(s, assessor)]
     if _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]   # only what the records are said to lack
     return found
