@@ -10,8 +10,8 @@ from conftest import ROOT
 
 from checker.audit.split import half_of
 from checker.ingest.case import letter_to_case_data
-from checker.ingest.evaluate import SCORED_SERVICE_FACTS, Counts, load_labels, score, totals
 from checker.ingest.context import assess
+from checker.ingest.evaluate import SCORED_SERVICE_FACTS, Counts, load_labels, score, totals
 from checker.ingest.extractors import _concepts
 from checker.ingest.letter import read_letter
 from checker.ingest.sentences import Sentence
