@@ -16,6 +16,7 @@ import yaml
 from checker.core import limits
 from checker.core.errors import InputError, Problem
 from checker.core.files import read_bytes
+from checker.core.json_as_yaml import DECLINED, loads_json
 
 Path_ = tuple[str | int, ...]
 
@@ -207,7 +208,12 @@ def loads(text: str, filename: str = "<string>") -> tuple[Any, Positions]:
 
 
 def loads_plain(text: str, filename: str = "<string>") -> Any:
-    """Parse like :func:`loads`, without positions (faster); the same checks, errors without wording care."""
+    """Parse like :func:`loads`, without positions (faster); the same checks, errors without wording care.
+
+    JSON text is read by the json module where that reads it the same (:mod:`checker.core.json_as_yaml`)."""
+    data = loads_json(text)
+    if data is not DECLINED:
+        return data
     loader = _FastLoader(text)
     try:
         node = loader.get_single_node()
