@@ -27,7 +27,11 @@ def read_bytes(path: str | Path, limit: Limit, what: str = "file") -> bytes:
         raise limit.exceeded(name, f"{what} of {info.st_size:,} bytes is too large")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limit.value + 1)
+            # The size stat gave, then whatever the file grew by since (asking for the limit's worth of bytes at
+            # once would allocate that much for every small file).
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limit.value + 1 - len(data))
     except OSError as exc:
         raise InputError(Problem(name, f"cannot read: {exc.strerror}")) from None
     if len(data) > limit.value:
