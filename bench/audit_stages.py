@@ -3,7 +3,8 @@
     python bench/audit_stages.py [--cases 3000] [--repeat 3]
 
 Each stage runs over every case before the next one starts (so each is timed alone) on synthetic JSON
-case files (``bench/audit_scale.py``'s generator, fixed seed): reading the files, JSON parsing, schema
+case files (``bench/audit_scale.py``'s generator, fixed seed): reading the files, parsing them (as the
+audit does: ``loads_plain``, which reads JSON as the YAML loader would), schema
 validation, request parsing, derived facts and rule evaluation, output building (the per-item
 records and JSON), the statistics, the SQLite store, and rendering the JSON report. Medians of
 ``--repeat`` rounds, in microseconds per item, beside the engine's own cost per item.
@@ -29,8 +30,9 @@ from checker.audit.run import run_audit  # noqa: E402
 from checker.audit.stats import AuditStats  # noqa: E402
 from checker.audit.store import Store  # noqa: E402
 from checker.audit.writers import write_report  # noqa: E402
+from checker.core.limits import CASE_FILE_BYTES  # noqa: E402
 from checker.core.schema_errors import schema_problems  # noqa: E402
-from checker.core.yamlpos import Positions  # noqa: E402
+from checker.core.yamlpos import Positions, loads_plain, read_text  # noqa: E402
 from checker.engine.evaluate import evaluate  # noqa: E402
 from checker.facts.cases import Case  # noqa: E402
 from checker.facts.requests import parse_request  # noqa: E402
@@ -47,8 +49,8 @@ def one_round(files: list[Path]) -> dict[str, float]:
         seconds[name] = time.perf_counter() - start
         return out
 
-    texts = timed("read files", lambda: [f.read_text(encoding="utf-8") for f in files])
-    data = timed("parse JSON", lambda: [json.loads(t) for t in texts])
+    texts = timed("read files", lambda: [read_text(f, CASE_FILE_BYTES, "case file") for f in files])
+    data = timed("parse JSON", lambda: [loads_plain(t, str(f)) for t, f in zip(texts, files, strict=True)])
     pairs = list(zip(data, files, strict=True))
     timed("validate (schema)", lambda: [schema_problems(d, "case", Positions(), str(f)) for d, f in pairs])
     cases = [Case(d, str(f)) for d, f in pairs]
