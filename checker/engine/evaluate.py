@@ -11,6 +11,7 @@ from checker.core.status import NA, STATUSES, Status
 from checker.engine.formulary import formulary, formulary_start
 from checker.facts.cases import Case
 from checker.facts.derived import case_facts, request_facts
+from checker.facts.procedures import postsurgical_course
 from checker.facts.requests import ParsedRequest, parse_request
 from checker.rules.compile import Facts, show
 from checker.rules.editions import in_force_text
@@ -233,6 +234,10 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str 
         parent = parents.get(index)
         if parent is not None:
             facts["request.related_item"] = prepared[parent][0]["text"]
+            related_procedures = prepared[parent][2].get("request.procedures")
+            if related_procedures:
+                facts["request.related_procedures"] = related_procedures
+                postsurgical_course(facts)
             if results[parent].predicted is not None:
                 facts["request.related_necessary"] = results[parent].predicted == "overturned"
         item = _evaluate_one(case, index, request, parsed, facts, selection, rules, on, policy, uncovered)

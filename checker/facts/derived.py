@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from checker.facts.catalog import default_catalog
+from checker.facts.procedures import postsurgical_course, procedures_of
 from checker.facts.requests import ParsedRequest, parse_request
 from checker.facts.services import ParsedService, parse_service
 from checker.facts.vocabulary import vocabulary
@@ -237,6 +238,11 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
         out.setdefault("request.spinal_levels", len(parsed.levels))
     if parsed.unspecified_quantity:
         out.setdefault("request.unspecified_quantity", True)
+    procedures = procedures_of(parsed.text)
+    if procedures:
+        out.setdefault("request.procedures", procedures)
+    if out.get("request.phase") == "post_operative":
+        postsurgical_course(out)
     therapy = _PRIOR_THERAPY.get(out.get("request.service_group"))
     if therapy is None:
         return

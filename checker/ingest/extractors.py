@@ -14,6 +14,7 @@ from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
 from checker.ingest.sentences import Sentence
 from checker.ingest.service_facts import service_findings
+from checker.ingest.surgery_facts import surgery_findings
 from checker.ingest.vocab import (
     ANY_DATE,
     BOOLEAN_CONCEPTS,
@@ -673,6 +674,7 @@ def sentence_findings(s: Sentence, letter: Letter | None, requests: list[dict[st
         out.extend(_medications(s, assessor))
     out.extend(_function(s, assessor))
     out.extend(_nsaid_use(s, assessor))
+    out.extend(surgery_findings(s, assessor, _concepts))
     out.extend(_clinical_dates(s))
     out.extend(_uds_entries(s, assessor))
     out.extend(_request_facts(s, drug_targets, assessor))

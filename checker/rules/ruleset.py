@@ -43,7 +43,7 @@ from checker.rules.operators import NEEDS_WORDS, OPERATORS, alternatives, fits
 
 RULES_DIR = rules_dir()
 __all__ = ["Criterion", "Rule", "RuleSet", "load_rules", "load_library", "rule_files"]
-NOT_RULE_FILES = {"drugs.yaml", "editions.yaml", "services.yaml"}
+NOT_RULE_FILES = {"drugs.yaml", "editions.yaml", "services.yaml", "postsurgical.yaml"}
 NOT_RULE_FOLDERS = {"examples", "formulary"}
 
 
@@ -573,6 +573,9 @@ def load_library(path: str | Path | None = None) -> Library:
     catalog = RULES_DIR / "drugs.yaml"  # the drug catalog picks the rule for each request: part of the provenance
     if catalog.is_file():
         digest.update(b"drugs.yaml\0" + catalog.read_bytes())
+    procedures = RULES_DIR / "postsurgical.yaml"  # the postsurgical courses the post-operative therapy rule reads
+    if procedures.is_file():
+        digest.update(b"postsurgical.yaml\0" + procedures.read_bytes())
     registry = editions_file(path)  # the editions decide which dates the rules cover: part of the provenance
     if registry.is_file():
         digest.update(b"editions.yaml\0" + registry.read_bytes())

@@ -1,0 +1,79 @@
+"""Surgery requests and the services that follow them, on real bundled letters (issue 12, points 3 and 4).
+
+A surgery is judged under its ACOEM chapter's Surgical Considerations; the pre-operative tests, the assistant surgeon,
+the post-operative equipment and the post-operative therapy of the same letter read the surgery's prediction; post-
+operative therapy is checked against the Postsurgical Treatment Guidelines' course for the surgery where it is known.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import LETTERS_DIR, run_mtus
+
+from checker.audit.split import half_of
+from checker.core.errors import InputError
+from checker.facts.procedures import load_procedures, postsurgical_course, procedures_of
+
+
+def _items(letter: str) -> list[dict]:
+    assert half_of(letter) == "tuning"  # the rules and extractors were tuned on the tuning half only
+    done = run_mtus("check", LETTERS_DIR / f"{letter}.pdf", "-f", "json")
+    assert done.returncode in (0, 1), done.stderr
+    (case,) = json.loads(done.stdout)["cases"]
+    return case["items"]
+
+
+def test_a_surgery_found_not_necessary_takes_its_assistant_and_therapy_with_it():
+    # CM17-0002892: knee arthroscopy with meniscectomy, a PA assist and post-operative therapy 2x6.
+    surgery, assistant, therapy = _items("CM17-0002892")
+    assert surgery["rule"] == "mtus.acoem.knee.surgery" and surgery["predicted"] == "upheld"
+    for item in (assistant, therapy):
+        assert item["depends_on"]["request"] == surgery["request"] and item["depends_on"]["predicted"] == "upheld"
+        assert item["predicted"] == "upheld"
+    assert therapy["rule"] == "mtus.postsurgical-2009.physical-medicine"
+    relation = {c["id"]: c for c in therapy["criteria"]}["postop-surgery-necessary"]
+    assert relation["status"] == "not_met" and "not medically necessary" in relation["explanation"]
+
+
+def test_a_necessary_surgery_lets_its_initial_course_of_therapy_through():
+    # CM16-0246487: Bankart repair after a shoulder dislocation; 12 post-operative visits are the initial course
+    # (one half of the 24 the Postsurgical Treatment Guidelines give a Bankart repair); the cold unit and the sling
+    # follow the surgery (MTUS silent on the equipment itself).
+    surgery, therapy, cold, sling, *_drugs = _items("CM16-0246487")
+    assert surgery["rule"] == "mtus.acoem.shoulder.surgery" and surgery["predicted"] == "overturned"
+    assert {c["id"]: c["status"] for c in surgery["criteria"]}["shoulder-red-flag"] == "met"
+    assert therapy["predicted"] == "overturned" and therapy["depends_on"]["predicted"] == "overturned"
+    trace = {c["id"]: c for c in therapy["criteria"]}
+    assert trace["postop-general-course"]["status"] == "met" and "24" in trace["postop-general-course"]["explanation"]
+    assert trace["postop-initial-course"]["status"] == "met"
+    for item in (cold, sling):
+        assert item["rule"] == "mtus.silent.surgery-associated-services" and item["coverage"] == "mtus_silent"
+        assert item["depends_on"]["predicted"] == "overturned"
+
+
+def test_procedures_are_read_from_the_request_and_only_checked_courses_are_given():
+    assert procedures_of("Right shoulder arthroscopy with subacromial decompression, acromioplasty, Mumford, "
+                         "rotator cuff repair") == ["rotator_cuff_repair", "acromioplasty", "distal_clavicle_resection"]
+    assert procedures_of("Right knee arthroscopy with evaluation of ACL, medical meniscectomy") == ["meniscectomy"]
+    facts = {"request.related_procedures": ["biceps_tenodesis", "bankart_repair"], "request.visits": 18}
+    postsurgical_course(facts)
+    assert facts["request.postsurgical_procedure"] == "bankart_repair"
+    assert (facts["request.postsurgical_visits"], facts["request.postsurgical_initial_visits"]) == (24, 12)
+    assert facts["request.within_general_course"] is True and facts["request.within_initial_course"] is False
+    unverified = {"request.related_procedures": ["rotator_cuff_repair"], "request.visits": 12}
+    postsurgical_course(unverified)
+    assert unverified["request.postsurgical_procedure"] == "rotator_cuff_repair"
+    assert "request.postsurgical_visits" not in unverified and "request.within_initial_course" not in unverified
+
+
+@pytest.mark.parametrize("text", ["procedures: []\n", "procedures:\n  x: {patterns: ['(']}\n",
+                                  "procedures:\n  x: {patterns: [a], course: {visits: 12}}\n"])
+def test_a_broken_procedure_table_is_one_clear_error_naming_the_file(tmp_path: Path, text: str):
+    bad = tmp_path / "postsurgical.yaml"
+    bad.write_text(text)
+    with pytest.raises(InputError) as err:
+        load_procedures(bad)
+    assert str(bad) in str(err.value)
