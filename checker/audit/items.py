@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from checker.core.status import Status
-from checker.engine.evaluate import ItemResult
+from checker.engine.evaluate import CriterionResult, ItemResult
 from checker.facts.cases import Case
 from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet
@@ -56,9 +56,54 @@ class Record(NamedTuple):
     warnings: tuple[str, ...] = ()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                            default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"),
-                      default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+    return _ENCODER.encode(value)
+
+
+#: (criterion id, status, text, id(citation), explanation, fact paths, values, their types) -> (citation, JSON)
+_RENDERED: dict[tuple, tuple[dict, str]] = {}
+_RENDERED_MAX = 10_000  # ~5 MB; many distinct facts (or short-lived rule sets, in tests): start again
+_KEY_TYPES = frozenset({type(None), bool, int, float, str, date})  # values a key tells apart (with their types)
+
+
+def criterion_json(criterion: CriterionResult) -> str:
+    """``_json(criterion.to_dict())``, rendered once per criterion, status, explanation and facts read (an archive
+    repeats them: the text and citation are most of the ~2.7 kB of an item's criteria)."""
+    citation, facts = criterion.citation, criterion.facts
+    values = tuple(facts.values())
+    types = tuple(map(type, values))  # True == 1 == 1.0 as keys, but not in JSON
+    if not _KEY_TYPES.issuperset(types):
+        return _json(criterion.to_dict())
+    key = (criterion.id, criterion.status, criterion.text, id(citation), criterion.explanation, tuple(facts),
+           values, types)
+    known = _RENDERED.get(key)
+    if known is None or known[0] is not citation:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        known = _RENDERED[key] = (citation, _json(criterion.to_dict()))
+    return known[1]
+
+
+def item_doc(item: ItemResult, sections: tuple[str, ...], specialty: str | None, agrees: bool | None,
+             deciding: list[str]) -> dict[str, Any]:
+    """An item as the audit report holds it: the engine's item dict, placed in its case and letter."""
+    return {"case_id": item.case_id, "source": item.source, "index": item.index, **item.to_dict(),
+            "agree": agrees, "sections": list(sections), "reviewer_specialty": specialty, "deciding": deciding}
+
+
+def item_json(item: ItemResult, sections: tuple[str, ...], specialty: str | None, agrees: bool | None,
+              deciding: list[str]) -> str:
+    """``_json(item_doc(...))``, byte for byte, with each criterion from :func:`criterion_json`."""
+    before = _json({"case_id": item.case_id, "source": item.source, "index": item.index,
+                    **item.fields_before_criteria()})
+    after = _json({**item.fields_after_criteria(), "agree": agrees, "sections": list(sections),
+                   "reviewer_specialty": specialty, "deciding": deciding})
+    criteria = ",".join([criterion_json(c) for c in item.criteria])
+    return before[:-1] + ',"criteria":[' + criteria + "]," + after[1:]
 
 
 def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
@@ -92,9 +137,7 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
                   item.rule, item_sections, specialty, item.predicted, item.actual,
                   tuple((c.id, str(c.status)) for c in item.criteria), item.coverage, item.service)
         deciding = deciding_criteria(item) if item.criteria else []
-        doc = {"case_id": item.case_id, "source": item.source, "index": item.index, **item.to_dict(),
-               "agree": row.agrees, "sections": list(item_sections), "reviewer_specialty": specialty,
-               "deciding": [c.id for c in deciding]}
+        line = item_json(item, item_sections, specialty, row.agrees, [c.id for c in deciding])
         disagreement = None
         if row.agrees is False:
             disagreement = _json({
@@ -106,5 +149,5 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
                               "citation": c.citation,
                               "evidence": evidence.sentences(list(c.facts), item.index) if evidence else []}
                              for c in deciding]})
-        out.append(Record(row, _json(doc), disagreement, tuple(item.warnings)))
+        out.append(Record(row, line, disagreement, tuple(item.warnings)))
     return out

@@ -84,17 +84,22 @@ class ItemResult:
         return self.predicted is not None or self.coverage == "mtus_silent"
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.fields_before_criteria(), "criteria": [c.to_dict() for c in self.criteria],
+                **self.fields_after_criteria()}
+
+    def fields_before_criteria(self) -> dict[str, Any]:
+        """The dict's keys that come before ``criteria`` (the audit splices pre-rendered criteria JSON between)."""
         return {"request": self.request, "kind": self.kind, "drug": self.drug, "ingredients": self.ingredients,
                 "drug_class": self.drug_class, "rule": self.rule, "rule_title": self.rule_title,
                 "edition": self.edition, "predicted": self.predicted, "actual": self.actual,
                 "coverage": self.coverage, "silent": self.silent, "did_you_mean": self.did_you_mean,
-                "spelling": self.spelling,
-                "criteria": [c.to_dict() for c in self.criteria], "to_document": self.to_document,
-                "not_met": self.not_met, "note": self.note, **self._extensions()}
+                "spelling": self.spelling}
 
-    def _extensions(self) -> dict[str, Any]:
-        """The date judged on, the edition's dates, and (where there are) warnings and the formulary."""
-        out: dict[str, Any] = {"date": self.date.isoformat() if self.date else None,
+    def fields_after_criteria(self) -> dict[str, Any]:
+        """The dict's keys after ``criteria``: documentation gaps, the note, the date judged on, the edition's
+        dates, and (where there are) warnings and the formulary."""
+        out: dict[str, Any] = {"to_document": self.to_document, "not_met": self.not_met, "note": self.note,
+                               "date": self.date.isoformat() if self.date else None,
                                "edition_dates": self.edition_dates}
         if self.warnings:
             out["warnings"] = self.warnings
