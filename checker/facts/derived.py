@@ -13,7 +13,7 @@ from typing import Any
 from checker.facts.catalog import default_catalog
 from checker.facts.procedures import postsurgical_course, procedures_of
 from checker.facts.requests import ParsedRequest, parse_request
-from checker.facts.services import ParsedService, parse_service
+from checker.facts.services import ParsedService, hours_per_week, parse_service, program_days
 from checker.facts.vocabulary import vocabulary
 
 Facts = dict[str, Any]
@@ -117,6 +117,9 @@ def case_facts(case: dict) -> Facts:
         if last.get("consistent") is not None:
             facts["monitoring.uds_consistent"] = last["consistent"]
         facts.setdefault("monitoring.urine_drug_screen", True)
+        report = _date(facts.get("report_date"))
+        if report is not None:
+            facts["monitoring.uds_past_year"] = sum(0 <= (report - _date(x["date"])).days <= 365 for x in screens)
     for path, value in medication_facts(case.get("medications") or []).items():
         facts.setdefault(path, value)  # what the letter states about them wins
     age = facts.get("patient.age")
@@ -124,6 +127,8 @@ def case_facts(case: dict) -> Facts:
         facts["gi_risk.age_over_65"] = age > 65
     for name, classes in (("opioid_therapy", {"opioid"}), ("non_opioid_analgesic", {"nsaid", "topical_nsaid"})):
         value = _therapy(case, classes)
+        if value is not True and name == "opioid_therapy" and facts.get("services.opioid_use") is not None:
+            value = facts["services.opioid_use"]   # "was not utilizing opioids" where no medication list is read
         if value is not None:
             facts[name] = value
     surgery = _weeks(facts.get("clinical.surgery_date"), report)
@@ -221,7 +226,7 @@ _SERVICE_FIELDS = {"service": "service", "group": "service_group", "side": "side
                    "visits_authorized": "visits_authorized", "visits_original": "visits_original"}
 # The completed visits and their result that a therapy request is judged against, by service group.
 _PRIOR_THERAPY = {"physical_medicine": "physical_therapy", "manual_therapy": "chiropractic",
-                  "acupuncture": "acupuncture"}
+                  "acupuncture": "acupuncture", "psychological": "psychotherapy"}
 
 
 def _service_facts(parsed: ParsedService, out: Facts) -> None:
@@ -243,6 +248,7 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
         out.setdefault("request.procedures", procedures)
     if out.get("request.phase") == "post_operative":
         postsurgical_course(out)
+    _chronic_pain_service_facts(parsed, out)
     therapy = _PRIOR_THERAPY.get(out.get("request.service_group"))
     if therapy is None:
         return
@@ -261,6 +267,23 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
         out["request.course_visits"] = (out.get("request.visits_authorized") or 0) + visits
     if visits is not None and prior is not None:
         out["request.visits_total"] = (prior or 0) + (out.get("request.visits_authorized") or 0) + visits
+
+
+def _chronic_pain_service_facts(parsed: ParsedService, out: Facts) -> None:
+    """Counts the Chronic Pain guideline's service rules read: hours of home care a week, and the full-day
+    sessions of a functional restoration program in all (those completed and those requested)."""
+    if parsed.group == "home_health":
+        hours = hours_per_week(parsed.text)
+        if hours is not None:
+            out.setdefault("request.hours_per_week", hours)
+    if parsed.group != "functional_restoration":
+        return
+    requested = program_days(parsed)
+    if requested is not None:
+        out.setdefault("request.frp_days", requested)
+        completed = out.get("services.frp_days_completed")
+        if completed is not None:
+            out.setdefault("request.frp_days_total", completed + requested)
 
 
 def parse(request: dict) -> ParsedRequest:

@@ -10,6 +10,7 @@ __all__ = ["Evidence", "DERIVED_FROM"]
 DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "monitoring.uds_consistent": ("monitoring.urine_drug_screens",),
     "monitoring.last_uds_date": ("monitoring.urine_drug_screens",),
+    "monitoring.uds_past_year": ("monitoring.urine_drug_screens", "report_date"),
     "working": ("work_status",),
     "pain.relief_with_medication_percent": ("pain.without_medication", "pain.with_medication"),
     "diagnosis_categories": ("diagnoses",),

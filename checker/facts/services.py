@@ -327,3 +327,30 @@ def load_service_catalog(path: str | Path | None = None) -> ServiceCatalog:
 def default_service_catalog() -> ServiceCatalog:
     """The bundled service catalog, loaded once."""
     return load_service_catalog()
+
+
+_HOURS = r"(\d{1,3}(?:\.\d)?)\s*(?:-\s*\d{1,3}\s*)?(?:hours?|hrs?)"
+_PER = r"\s*(?:a|per|/|each)\s*"
+
+
+def hours_per_week(text: str) -> float | None:
+    """Hours of care a week a home health request asks for: "20 hours per week", or "6 hours per day, 5 times
+    (days) a week" = 30; None when the text does not say (hours a day with no days a week are not guessed)."""
+    week = re.search(rf"\b{_HOURS}{_PER}(?:week|wk)\b", text, re.I)
+    if week:
+        return float(week.group(1))
+    day = re.search(rf"\b{_HOURS}{_PER}day\b", text, re.I)
+    days = re.search(rf"\b{_RANGE}\s*(?:x|times|days?){_PER}(?:week|wk)\b", text, re.I)
+    if day and days:
+        per_week = _high(days.group(1), days.group(2))
+        return float(day.group(1)) * per_week if per_week else None
+    return None
+
+
+def program_days(parsed: ParsedService) -> int | None:
+    """Full-day sessions a functional restoration program request asks for: its sessions ("10 sessions"), or its
+    days ("x 10 days"); a span in weeks ("for 2 weeks") is not turned into days."""
+    if parsed.visits is not None:
+        return parsed.visits
+    m = re.search(rf"\b{_RANGE}\s*(?:full[\s-]?)?days?\b(?!\s*(?:a|per|/)\s*week)", parsed.text, re.I)
+    return _high(m.group(1), m.group(2)) if m else None

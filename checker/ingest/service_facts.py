@@ -17,7 +17,7 @@ from checker.ingest.findings import finding as _finding
 from checker.ingest.sentences import Sentence
 from checker.ingest.vocab import ANY_DATE, Concept, _p, date_of
 
-__all__ = ["SERVICE_CONCEPTS", "service_findings"]
+__all__ = ["SERVICE_CONCEPTS", "CHRONIC_PAIN_SERVICE_CONCEPTS", "service_findings", "chronic_pain_service_findings"]
 
 _THERAPY = (r"(?:physical\s+therapy|physiotherapy|PT|occupational\s+therapy|OT|"
             r"chiropractic(?:\s+(?:care|treatments?|therapy))?|chiro|manipulation|acupuncture)")
@@ -347,6 +347,30 @@ _GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|e\.g\.|
                       r"^\s*\w+,\s*\d+\.?\s*$", re.I)
 
 
+# --- facts of the Chronic Pain guideline's services (home health, urine drug testing) -----------------------------
+#: Homebound ("confined to the home") and current opioid use as stated in the records ("was not utilizing opioids").
+CHRONIC_PAIN_SERVICE_CONCEPTS: tuple[Concept, ...] = (
+    Concept("homebound", _p(r"home[\s-]?bound", r"confined\s+to\s+(?:the\s+|his\s+|her\s+)?(?:home|house|bed)",
+                            r"unable\s+to\s+leave\s+(?:the\s+|his\s+|her\s+)?(?:home|house)",
+                            r"bed[\s-]?(?:bound|ridden)"), ("services.homebound",), history_counts=False),
+    Concept("opioid_use", _p(r"(?:utiliz\w+|taking|using|takes|uses|prescribed)\s+(?:any\s+)?(?:opioids?|opiates?|"
+                             r"narcotics?)(?:\s+(?:medications?|analgesics?))?",
+                             r"(?:utiliz\w+|taking|using)\s+(?:any\s+)?(?:opioid|opiate|narcotic)\s+(?:medications?|analgesics?)"),
+            ("services.opioid_use",)),
+)
+#: A definition or a guideline's condition ("To be homebound means ...", "for patients who are homebound") documents
+#: nothing about the patient, not even an absence.
+_DEFINITION = re.compile(r"\b(?:means|defined|definition|patients\s+who|those\s+who|individuals?\s+who|"
+                         r"recommended|indicated|guidelines?|MTUS|ODG)\b", re.I)
+
+
+def chronic_pain_service_findings(s: Sentence, assessor: Assessor, concepts: Any) -> list[Finding]:
+    """``services.homebound`` and ``services.opioid_use`` in one factual sentence; none from a definition."""
+    if _DEFINITION.search(s.text):
+        return []
+    return list(concepts(s, assessor, [], CHRONIC_PAIN_SERVICE_CONCEPTS))
+
+
 _RULE_OUT = re.compile(r"(?<![\w-])(?:(?:to\s+)?rule\s+out|r/o)(?![\w-])", re.I)
 
 
@@ -369,7 +393,7 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
     found = [*concepts(s, _rule_out_scoped(assessor), [], SERVICE_CONCEPTS), *_visit_counts(s, assessor, requests),
              *_benefit(s, assessor, requests),
              *_conservative_care(s, assessor), *_prior_imaging(s, assessor), *_care_failed(s, assessor),
-             *_home_exercise(s, assessor)]
+             *_home_exercise(s, assessor), *chronic_pain_service_findings(s, assessor, concepts)]
     if _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]   # only what the records are said to lack
     return found
