@@ -15,7 +15,7 @@ from conftest import LETTERS_DIR, run_mtus
 
 from checker.audit.split import half_of
 from checker.core.errors import InputError
-from checker.facts.procedures import load_procedures, postsurgical_course, procedures_of
+from checker.facts.procedures import is_surgical_referral, load_procedures, postsurgical_course, procedures_of
 
 
 def _items(letter: str) -> list[dict]:
@@ -67,6 +67,25 @@ def test_procedures_are_read_from_the_request_and_only_checked_courses_are_given
     postsurgical_course(unverified)
     assert unverified["request.postsurgical_procedure"] == "rotator_cuff_repair"
     assert "request.postsurgical_visits" not in unverified and "request.within_initial_course" not in unverified
+
+
+def test_a_referral_for_surgical_consultation_is_judged_by_the_chapters_surgical_considerations():
+    # CM16-0247802: "Spine surgery evaluation for the lumbar", with a positive straight-leg raise and an extrusion on
+    # MRI; the low back chapter's referral criteria also ask for electrophysiologic evidence, which is not documented.
+    consult = _items("CM16-0247802")[0]
+    assert consult["service"] == "consultation" and consult["rule"] == "mtus.acoem.low-back.surgery"
+    trace = {c["id"]: c["status"] for c in consult["criteria"]}
+    assert trace["spine-lesion"] == "not_documented" and consult["predicted"] == "upheld"
+    assert is_surgical_referral("Neurosurgeon evaluation for the Low back/Pelvis")
+    assert is_surgical_referral("TOC to ortho spine surgeon eval and treatment")
+    assert not is_surgical_referral("Pain management consultation")
+
+
+def test_office_visits_are_decided_one_at_a_time():
+    # CM17-0013587: two of three follow-up visits remain in dispute, set in advance.
+    visits = _items("CM17-0013587")[0]
+    assert visits["rule"] == "mtus.chronic-pain-2016.office-visits" and visits["predicted"] == "upheld"
+    assert {c["id"]: c["status"] for c in visits["criteria"]} == {"ov-individualized": "not_met"}
 
 
 @pytest.mark.parametrize("text", ["procedures: []\n", "procedures:\n  x: {patterns: ['(']}\n",

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from checker.facts.catalog import default_catalog
-from checker.facts.procedures import postsurgical_course, procedures_of
+from checker.facts.procedures import is_surgical_referral, postsurgical_course, procedures_of
 from checker.facts.requests import ParsedRequest, parse_request
 from checker.facts.services import ParsedService, hours_per_week, parse_service, program_days
 from checker.facts.vocabulary import vocabulary
@@ -246,6 +246,8 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
     procedures = procedures_of(parsed.text)
     if procedures:
         out.setdefault("request.procedures", procedures)
+    if out.get("request.service_group") == "consultation" and is_surgical_referral(parsed.text):
+        out.setdefault("request.surgical_referral", True)
     if out.get("request.phase") == "post_operative":
         postsurgical_course(out)
     _chronic_pain_service_facts(parsed, out)

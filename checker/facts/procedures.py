@@ -33,29 +33,40 @@ class Procedure:
     course_source: str | None = None
 
 
-def _build(data: Any, file: str) -> tuple[Procedure, ...]:
+@dataclass(frozen=True)
+class ProcedureTable:
+    """The procedures in table order, and the wordings of a referral for surgical consultation."""
+
+    procedures: tuple[Procedure, ...]
+    surgical_referral: re.Pattern[str]
+
+
+def _pattern(patterns: Any, what: str, file: str) -> re.Pattern[str]:
+    if not isinstance(patterns, list) or not patterns:
+        raise InputError(Problem(file, f"{what} needs a list of patterns", 1, 1))
+    try:
+        return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.I)
+    except re.error as exc:
+        raise InputError(Problem(file, f"{what}: bad pattern: {exc}", 1, 1)) from None
+
+
+def _build(data: Any, file: str) -> ProcedureTable:
     table = data.get("procedures") if isinstance(data, dict) else None
     if not isinstance(table, dict) or not table:
         raise InputError(Problem(file, "the procedure table must map 'procedures' to procedures", 1, 1))
     out = []
     for key, entry in table.items():
-        patterns = entry.get("patterns") if isinstance(entry, dict) else None
-        if not isinstance(patterns, list) or not patterns:
-            raise InputError(Problem(file, f"procedure '{key}' needs a list of patterns", 1, 1))
-        try:
-            pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.I)
-        except re.error as exc:
-            raise InputError(Problem(file, f"procedure '{key}': bad pattern: {exc}", 1, 1)) from None
+        pattern = _pattern(entry.get("patterns") if isinstance(entry, dict) else None, f"procedure '{key}'", file)
         course = entry.get("course") or {}
         visits = course.get("visits")
         if visits is not None and (not isinstance(visits, int) or visits <= 0 or not course.get("source")):
             raise InputError(Problem(file, f"procedure '{key}': a course needs a positive count of visits and a source",
                                      1, 1))
         out.append(Procedure(key, str(entry.get("label") or key), pattern, visits, course.get("source")))
-    return tuple(out)
+    return ProcedureTable(tuple(out), _pattern(data.get("surgical_referral"), "surgical_referral", file))
 
 
-def load_procedures(path: str | Path | None = None) -> tuple[Procedure, ...]:
+def load_procedures(path: str | Path | None = None) -> ProcedureTable:
     """Load the procedure table (default ``rules/postsurgical.yaml``); InputError naming the file if broken."""
     file = Path(path) if path is not None else DEFAULT_PATH
     try:
@@ -66,16 +77,21 @@ def load_procedures(path: str | Path | None = None) -> tuple[Procedure, ...]:
 
 
 @lru_cache(maxsize=1)
-def default_procedures() -> tuple[Procedure, ...]:
+def default_procedures() -> ProcedureTable:
     return load_procedures()
 
 
-def procedures_of(text: str, table: tuple[Procedure, ...] | None = None) -> list[str]:
+def procedures_of(text: str, table: ProcedureTable | None = None) -> list[str]:
     """The keys of the procedures a request's text names, in table order."""
-    return [p.key for p in (table or default_procedures()) if p.pattern.search(text or "")]
+    return [p.key for p in (table or default_procedures()).procedures if p.pattern.search(text or "")]
 
 
-def postsurgical_course(facts: dict[str, Any], table: tuple[Procedure, ...] | None = None) -> None:
+def is_surgical_referral(text: str, table: ProcedureTable | None = None) -> bool:
+    """Whether a consultation's text names a surgeon or a surgical evaluation ("spine surgery evaluation")."""
+    return bool((table or default_procedures()).surgical_referral.search(text or ""))
+
+
+def postsurgical_course(facts: dict[str, Any], table: ProcedureTable | None = None) -> None:
     """Set the postsurgical course facts of a post-operative request from the procedures of its surgery.
 
     ``request.postsurgical_procedure`` is the surgery's first procedure with a checked course (else its first
@@ -87,7 +103,7 @@ def postsurgical_course(facts: dict[str, Any], table: tuple[Procedure, ...] | No
     keys = facts.get("request.related_procedures") or facts.get("request.procedures") or []
     if not keys:
         return
-    by_key = {p.key: p for p in (table or default_procedures())}
+    by_key = {p.key: p for p in (table or default_procedures()).procedures}
     known = [by_key[k] for k in keys if k in by_key]
     with_course = [p for p in known if p.course_visits is not None]
     chosen = (with_course or known or [None])[0]
