@@ -19,7 +19,7 @@ from checker.ingest.service_facts import service_findings
 
 LABELS = ROOT / "tests" / "fixtures" / "labelled_service_facts"
 # Floors at the level measured when the labels were made (micro-averaged over the fact types), per half.
-FLOORS = {"tuning": (0.98, 0.90), "check": (0.92, 0.72)}
+FLOORS = {"tuning": (0.98, 0.90), "check": (0.88, 0.61)}
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +31,9 @@ def scored() -> dict[str, dict[str, Counts]]:
     return {half: score(pairs, SCORED_SERVICE_FACTS, ()) for half, pairs in halves.items()}
 
 
-def test_at_least_twenty_letters_are_labelled_on_both_halves():
+def test_at_least_thirty_letters_are_labelled_on_both_halves():
     names = [Path(letter).stem for letter, _ in load_labels(LABELS)]
-    assert len(names) >= 20
+    assert len(names) >= 30
     assert {half_of(n) for n in names} == {"tuning", "check"}
 
 
