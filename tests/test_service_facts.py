@@ -19,7 +19,7 @@ from checker.ingest.service_facts import service_findings
 
 LABELS = ROOT / "tests" / "fixtures" / "labelled_service_facts"
 # Floors at the level measured when the labels were made (micro-averaged over the fact types), per half.
-FLOORS = {"tuning": (0.98, 0.90), "check": (0.88, 0.61)}
+FLOORS = {"tuning": (0.98, 0.91), "check": (0.85, 0.63)}
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +83,25 @@ CATEGORIES = [
      {"services.prior_imaging": None, "services.conservative_care": None}),
     ("A report of an x-ray lumbar spine 2 or 3 views dated December 2, 2016, is present in the medical record.", None,
      {"services.prior_imaging": True, "services.prior_imaging_date": "2016-12-02"}),
+    # sessions counted at the opening of a sentence, judged, and so care given and failed
+    ("Six sessions of physical therapy had not proven particularly beneficial, the attending provider noted.", None,
+     {"services.physical_therapy_visits": 6, "services.physical_therapy_improvement": False,
+      "services.conservative_care_failed": True, "services.conservative_care": True}),
+    ("Six sessions of physical therapy and occupational therapy were ordered.", None,
+     {"services.physical_therapy_visits": None, "services.conservative_care": None}),
+    # "chiropractic physiotherapy" is chiropractic; its notes documenting gains are functional improvement
+    ("Documentation shows that the worker underwent 6 sessions of chiropractic physiotherapy through 12-29-2016.", None,
+     {"services.chiropractic_visits": 6, "services.physical_therapy_visits": None}),
+    ("Chiropractic notes show improved range of motion of the lumbar spine and decreased tenderness with prior "
+     "treatment.", None, {"services.chiropractic_improvement": True}),
+    # symptoms improving with care: care not failed
+    ("On November 18, 2016, the applicant reported ongoing issues with bilateral wrist pain, reportedly improved.", None,
+     {"services.conservative_care_failed": False}),
+    ("The injured worker reported that physical therapy was significantly helpful with pain.", None,
+     {"services.conservative_care_failed": False}),
+    ("Cervical MRI imaging reportedly showed a 2-mm disc bulge, without cord impingement.", None,
+     {"services.prior_imaging": True}),
+    ("The patient also had normal strength.", None, {"services.neuro_deficit": False}),
     ("There was no indication that pain medication is being reduced or not tolerated to warrant the requested "
      "treatment.", None, {"services.medication_reduced_or_not_tolerated": False}),
 ]

@@ -46,6 +46,7 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
     Concept("normal_neuro_exam", _p(
         rf"{_NEURO_EXAM}\s+(?:was\s+|were\s+|is\s+|are\s+)?(?:grossly\s+)?(?:normal|intact|symmetric(?:al)?|"
         r"within\s+normal\s+limits|unremarkable|non-?focal|5\s*/\s*5)",
+        r"(?:normal|intact|full)\s+(?:motor\s+|muscle\s+|grip\s+)?(?:strength|sensation|reflexes)",
         r"negative\s+(?:bilateral\s+)?(?:straight[\s-]leg[\s-]rais\w*|SLR|Spurling\w*|Tinel\w*|Phalen\w*)"),
         ("services.neuro_deficit",), when_affirmed=False, when_negated=None),
     Concept("radicular_symptoms", _p(
@@ -64,7 +65,10 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
     Concept("care_helped", _p(
         rf"(?:improv\w+|better|benefit\w*|respond\w*\s+well)\s+(?:in\s+(?:\w+\s+){{1,3}}?)?(?:with|from|to)\s+"
         rf"(?:the\s+)?(?:conservative|treatment|care|{_THERAPY})",
-        rf"(?:{_THERAPY}|therapy|treatment)\s+(?:was|is|has\s+been)\s+(?:helping|helpful|beneficial)"),
+        rf"(?:{_THERAPY}|therapy|treatment)\s+(?:was|is|has\s+been)\s+(?:\w+\s+)?(?:helping|helpful|beneficial)",
+        rf"(?:{_THERAPY}|therapy|treatments?)\s+(?:helped|has\s+helped|have\s+helped)",
+        r"(?:reportedly|gradually|significantly|slowly|steadily)\s+(?:improved|improving|better)",
+        r"feeling\s+(?:about\s+|much\s+|somewhat\s+)?(?:\d+(?:\s*-\s*\d+)?\s*%\s+)?better"),
         ("services.conservative_care_failed",), when_affirmed=False, when_negated=None),
     Concept("surgery_considered", _p(
         r"surgical\s+(?:candidate|consult(?:ation)?|referral|evaluation|options?|intervention|planning)",
@@ -113,22 +117,29 @@ _VISITS = (
     re.compile(rf"#?{_NUM}\s+(?:prior|previous|completed|previously\s+(?:completed|authorized|certified))\s+"
                rf"(?:sessions?\s+of\s+|visits?\s+of\s+)?({_THERAPY})(?:\s+(?:sessions?|visits?|treatments?))?", re.I),
     re.compile(rf"\b({_THERAPY})\s+(?:\w+\s+){{0,3}}?(?:x|times)\s*{_NUM}\b(?!\s*(?:per|a\s+week|weeks?))", re.I),
+    # "Six sessions of physical therapy had not proven particularly beneficial": sessions that have happened
+    re.compile(rf"^(?:The\s+)?{_NUM}\s+(?:\(\d+\)\s+)?(?:prior\s+|previous\s+|completed\s+)?(?:sessions?|visits?|treatments?)"
+               rf"\s+of\s+({_THERAPY})\s+(?:had|have|has|were|was|did)\b(?!\s+(?:been\s+)?(?:ordered|requested|"
+               rf"recommended|authorized|approved|certified|denied|modified|prescribed|scheduled|planned))", re.I),
 )
 _BENEFIT = re.compile(
     rf"(?:(?:objective\s+)?functional\s+(?:improvement|gains?|benefit|response)|improved\s+function)\s+"
     rf"(?:\w+\s+){{0,4}}?(?:with|from|after|following|of|to)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?({_THERAPY}|therapy)"
     rf"|({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+(?:helpful|beneficial|effective)"
-    rf"|({_THERAPY})\s+(?:helped|improved\s+(?:his|her|the\s+patient's|function)|provided\s+(?:\w+\s+)?(?:relief|benefit))",
+    rf"|({_THERAPY})\s+(?:helped|improved\s+(?:his|her|the\s+patient's|function)|provided\s+(?:\w+\s+)?(?:relief|benefit))"
+    rf"|({_THERAPY})\s+(?:notes?|records?|reports?)\s+(?:show|shows|showed|document\w*|indicate\w*|reveal\w*)\s+"
+    rf"(?:\w+\s+){{0,2}}?(?:improved|improvement|increased|gains?)",
     re.I)
 _NO_BENEFIT = re.compile(
-    rf"({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:was|were|has\s+been|have\s+been)\s+[\"']?not\s+"
-    rf"(?:helpful|beneficial|effective|helping)"
+    rf"({_THERAPY})\s+(?:\w+\s+){{0,2}}?(?:(?:was|were|has\s+been|have\s+been)\s+[\"']?not|(?:had|has|have)\s+not\s+"
+    rf"proven)\s+(?:particularly\s+|very\s+)?(?:helpful|beneficial|effective|helping)"
     rf"|({_THERAPY})\s+(?:did\s+not|didn't)\s+help"
     rf"|({_THERAPY})(?:\s+(?:treatments?|sessions?|visits?))?(?:\s+[\w(]+){{0,6}}?\s+\(?(?:without|with\s+no|no)\s+(?:any\s+)?"
     rf"(?:documented\s+|documentation\s+of\s+)?(?:\w+\s+){{0,4}}?(?:improvement|benefit)", re.I)
 _IMAGING = re.compile(
     r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?|EMG|NCV|NCS|electrodiagnostic\s+stud\w+|"
-    r"nerve\s+conduction\s+stud\w+)(?:\s*\([^)]{0,40}\))?\s*,?\s+(?:of\s+the\s+[\w\s-]{0,30}?\s*,?\s+)?(?:dated\s+|from\s+|"
+    r"nerve\s+conduction\s+stud\w+)(?:\s*\([^)]{0,40}\))?\s*,?\s+(?:of\s+the\s+[\w\s-]{0,30}?\s*,?\s+)?"
+    r"(?:(?:imaging|scan|study|studies)\s+)?(?:reportedly\s+|previously\s+|also\s+|reportedly\s+)?(?:dated\s+|from\s+|"
     r"on\s+|performed\s+on\s+|done\s+on\s+)?(?:[\d/-]{6,10}\s*,?\s*)?(revealed|showed|demonstrated|indicated|noted|"
     r"documented|was\s+(?:positive|negative|normal|unremarkable|consistent|revealing)|"
     r"were\s+(?:positive|negative|normal|unremarkable|revealing)|findings)", re.I)
@@ -137,6 +148,7 @@ _IMAGING_DATED = re.compile(
     r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?)\b[^.;]{0,50}?\b(?:dated|from|on|"
     r"performed\s+on|done\s+on|obtained\s+on|in)\s+(?=" + ANY_DATE.pattern + ")", re.I)
 _IMAGING_DONE = re.compile(r"\b(?:x-?rays?|radiographs?|MRIs?|CT\s+scans?|CT\s+of|computed\s+tomography|"
+                           r"(?:lumbar|cervical|thoracic|spine|knee|shoulder|wrist|hand|hip|ankle|foot|elbow)\s+CT|"
                            r"(?:diagnostic|medical)\s+imaging)\b", re.I)
 
 
@@ -159,7 +171,8 @@ _UNNAMED_VISITS = re.compile(
 #: A count in a list of the care given: "Treatments to date include ..., at least six (6) acupuncture treatments, ...".
 _LISTED_VISITS = re.compile(
     rf"(?:^|[,;]\s*|\band\s+)(?:at\s+least\s+|approximately\s+|about\s+|a\s+total\s+of\s+)?#?{_NUM}\s+(?:\(\d+\)\s+)?"
-    rf"(?:prior\s+|previous\s+|completed\s+)?({_THERAPY})\s+(?:sessions?|visits?|treatments?)", re.I)
+    rf"(?:prior\s+|previous\s+|completed\s+)?(?:({_THERAPY})\s+(?:sessions?|visits?|treatments?)|"
+    rf"(?:sessions?|visits?|treatments?)\s+of\s+({_THERAPY}))", re.I)
 _UNNAMED_NO_BENEFIT = re.compile(
     r"(?:sessions?|visits?|treatments?)\s+(?:\w+\s+){0,3}?\(?(?:without|with\s+no|no)\s+(?:any\s+)?"
     r"(?:documented\s+|documentation\s+of\s+)?(?:\w+\s+){0,4}?(?:improvement|benefit)", re.I)
@@ -178,11 +191,11 @@ def _visit_counts(s: Sentence, assessor: Assessor, requests: list[dict[str, Any]
         for m in rx.finditer(s.text):
             count = _num(m.group(1) if m.group(1) and m.group(1)[0].isalnum() and not _therapy(m.group(1)) else
                          m.group(2))
-            matches.append((m, count, _therapy(m.group(2) if _therapy(m.group(2) or "") else m.group(1))))
+            matches.append((m, count, _therapy(m.group(0))))
     care = _CARE_SENTENCE.search(s.text)
     if care:
         for m in _LISTED_VISITS.finditer(s.text, care.end()):
-            matches.append((m, _num(m.group(1)), _therapy(m.group(2))))
+            matches.append((m, _num(m.group(1)), _therapy(m.group(2) or m.group(3))))
     item_therapy = _item_therapy(s, requests)
     if item_therapy and not _THERAPY_WORD.search(s.text):
         for m in _UNNAMED_VISITS.finditer(s.text):
@@ -259,6 +272,8 @@ _CARE_FAILED = _p(
     r"fail(?:ed|s)?\s+to\s+(?:improve|respond|progress)", r"failure\s+to\s+(?:improve|respond|progress)",
     rf"{_CARE}\s+(?:\w+\s+){{0,2}}(?:was|were|is|are|has\s+been|have\s+been)\s+[\"']?(?:not\s+helping|not\s+helpful|"
     r"of\s+no\s+help|ineffective|unsuccessful)",
+    rf"{_CARE}\s+(?:\w+\s+){{0,2}}(?:had|has|have)\s+not\s+proven\s+(?:particularly\s+|very\s+)?(?:helpful|beneficial|"
+    r"effective)",
     rf"tri(?:ed|aled)\s+and\s+failed\s+(?:a\s+|an\s+|the\s+)?(?:\w+\s+){{0,2}}?{_CARE}",
     r"(?:persistent|ongoing|continued)\s+(?:pain|symptoms)\s+(?:despite|after)",
     r"lack\s+of\s+(?:progress|improvement|response)", r"(?:remains?|remained|still|continues\s+to\s+be)\s+symptomatic")
@@ -279,7 +294,8 @@ def _care_failed(s: Sentence, assessor: Assessor) -> list[Finding]:
     return []
 
 
-_CARE_SENTENCE = re.compile(r"\b(?:treatments?\b[^.;]{0,40}?\b(?:to\s+date|has\s+included|have\s+included|included|"
+_CARE_SENTENCE = re.compile(r"\b(?:(?:previously|already)\s+(?:received|underwent|completed|attended|tried)|"
+                            r"treatments?\b[^.;]{0,40}?\b(?:to\s+date|has\s+included|have\s+included|included|"
                             r"includes|include|history|consisted)|undergoing\s+(?:physical\s+therapy|chiropractic|"
                             r"acupuncture)|(?:has|had|have)\s+(?:been\s+)?(?:treated|tried|undergone|completed|"
                             r"received|attended|had)|conservative\s+(?:care|treatment|management)|(?:previous|prior)\s+"
@@ -396,4 +412,18 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
              *_home_exercise(s, assessor), *chronic_pain_service_findings(s, assessor, concepts)]
     if _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]   # only what the records are said to lack
-    return found
+    return [*found, *_care_given_by_its_outcome(s, found)]
+
+
+_OUTCOME = re.compile(r"services\.(physical_therapy|chiropractic|acupuncture)_(?:visits|improvement)$")
+
+
+def _care_given_by_its_outcome(s: Sentence, found: list[Finding]) -> list[Finding]:
+    """Therapy visits counted or judged ("Six sessions of physical therapy had not proven particularly beneficial"), or
+    care said to have failed, document that conservative care was given."""
+    kinds = [m.group(1) for f in found if (m := _OUTCOME.match(f.fact))]
+    failed = any(f.fact == "services.conservative_care_failed" and f.value is True for f in found)
+    if not (kinds or failed) or any(f.fact == "services.conservative_care" for f in found):
+        return []
+    return [_finding("services.conservative_care", True, s),
+            *(_finding("services.conservative_care_kinds", kind, s) for kind in dict.fromkeys(kinds))]
