@@ -95,7 +95,8 @@ CATEGORIES = [
     ("Chiropractic notes show improved range of motion of the lumbar spine and decreased tenderness with prior "
      "treatment.", None, {"services.chiropractic_improvement": True}),
     # symptoms improving with care: care not failed
-    ("On November 18, 2016, the applicant reported ongoing issues with bilateral wrist pain, reportedly improved.", None,
+    ("On November 18, 2016, the applicant reported ongoing issues with bilateral wrist pain, reportedly improved.",
+     None,
      {"services.conservative_care_failed": False}),
     ("The injured worker reported that physical therapy was significantly helpful with pain.", None,
      {"services.conservative_care_failed": False}),
