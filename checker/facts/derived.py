@@ -134,7 +134,22 @@ def case_facts(case: dict) -> Facts:
     surgery = _weeks(facts.get("clinical.surgery_date"), report)
     if surgery is not None:
         facts["clinical.weeks_since_surgery"] = surgery
+    symptomatic = _weeks_symptomatic_after_care(facts)
+    if symptomatic is not None:
+        facts["services.weeks_symptomatic_after_care"] = symptomatic
     return facts
+
+
+def _weeks_symptomatic_after_care(facts: Facts) -> float | None:
+    """Weeks since the injury of a patient still symptomatic after conservative care (ACOEM's "period of
+    conservative care and observation"): care given, the complaint still reported at the report date, and no record
+    that the care improved it. None when any of these is not documented."""
+    if facts.get("services.conservative_care") is not True or facts.get("services.conservative_care_failed") is False:
+        return None
+    pain = facts.get("pain.current")
+    if not ((isinstance(pain, (int, float)) and pain > 0) or facts.get("services.radicular_symptoms") is True):
+        return None
+    return facts.get("injury.weeks_since")
 
 
 def _therapy(case: dict, classes: set[str]) -> bool | None:

@@ -18,6 +18,8 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "injury.weeks_since": ("injury.date", "report_date"),
     "gi_risk.age_over_65": ("patient.age",),
     "clinical.weeks_since_surgery": ("clinical.surgery_date",),
+    "services.weeks_symptomatic_after_care": ("injury.date", "report_date", "services.conservative_care",
+                                              "pain.current", "services.radicular_symptoms"),
     "request.weeks_of_use": ("request.first_noted", "medications"),
     "request.weeks_total": ("request.first_noted", "medications"),
 }

@@ -45,7 +45,7 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"nerve\s+(?:impairment|compromise|deficits?|dysfunction)"), ("services.neuro_deficit",)),
     Concept("normal_neuro_exam", _p(
         rf"{_NEURO_EXAM}\s+(?:was\s+|were\s+|is\s+|are\s+)?(?:grossly\s+)?(?:normal|intact|symmetric(?:al)?|"
-        r"within\s+normal\s+limits|unremarkable|non-?focal|5\s*/\s*5)",
+        r"within\s+normal\s+limits|unremarkable|non-?focal|5\s*/\s*5|5\s+out\s+of\s+5)",
         r"(?:normal|intact|full)\s+(?:motor\s+|muscle\s+|grip\s+)?(?:strength|sensation|reflexes)",
         r"negative\s+(?:bilateral\s+)?(?:straight[\s-]leg[\s-]rais\w*|SLR|Spurling\w*|Tinel\w*|Phalen\w*)"),
         ("services.neuro_deficit",), when_affirmed=False, when_negated=None),
@@ -68,7 +68,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         rf"(?:{_THERAPY}|therapy|treatment)\s+(?:was|is|has\s+been)\s+(?:\w+\s+)?(?:helping|helpful|beneficial)",
         rf"(?:{_THERAPY}|therapy|treatments?)\s+(?:helped|has\s+helped|have\s+helped)",
         r"(?:reportedly|gradually|significantly|slowly|steadily)\s+(?:improved|improving|better)",
-        r"feeling\s+(?:about\s+|much\s+|somewhat\s+)?(?:\d+(?:\s*-\s*\d+)?\s*%\s+)?better"),
+        r"feeling\s+(?:about\s+|much\s+|somewhat\s+)?(?:\d+(?:\s*-\s*\d+)?\s*%\s+)?better",
+        rf"(?:conservative\s+care|treatment|therapy|medications?|{_THERAPY})\s+(?:improve[sd]?|help(?:s|ed)?|relieve[sd]?|"
+        r"reduce[sd]?|decrease[sd]?)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:pain|symptoms)"),
         ("services.conservative_care_failed",), when_affirmed=False, when_negated=None),
     Concept("surgery_considered", _p(
         r"surgical\s+(?:candidate|consult(?:ation)?|referral|evaluation|options?|intervention|planning)",
@@ -387,6 +389,26 @@ def chronic_pain_service_findings(s: Sentence, assessor: Assessor, concepts: Any
     return list(concepts(s, assessor, [], CHRONIC_PAIN_SERVICE_CONCEPTS))
 
 
+_DEFICIT = next(c for c in SERVICE_CONCEPTS if c.name == "neuro_deficit")
+_OBJECTIVE_CONCEPTS = tuple(c for c in SERVICE_CONCEPTS if c is not _DEFICIT)
+#: What the patient says ("The patient states she has decreased strength") is a symptom, not an examination finding.
+_SUBJECTIVE = re.compile(r"\b(?:states?|stated|reports?|reported|reporting|complains?|complained|complaining|feels?|"
+                         r"felt|describes?|described|endorses?|endorsed|notes?\s+(?:that\s+)?(?:she|he))\b[^.;]{0,60}$",
+                         re.I)
+
+
+def _objective_deficit(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """An objective neurological deficit on examination, not a weakness or numbness the patient reports."""
+    for m in _DEFICIT.pattern.finditer(s.text):
+        if _SUBJECTIVE.search(s.text, max(0, m.start() - 80), m.start()):
+            continue
+        a = assessor(s.text, m.start(), m.end())
+        if a.uncertain or a.hypothetical:
+            continue
+        return [_finding("services.neuro_deficit", not a.negated, s, cue=a.cue)]
+    return []
+
+
 _RULE_OUT = re.compile(r"(?<![\w-])(?:(?:to\s+)?rule\s+out|r/o)(?![\w-])", re.I)
 
 
@@ -406,7 +428,9 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
                      requests: list[dict[str, Any]] | None = None) -> list[Finding]:
     """Every ``services.*`` fact in one factual sentence (``concepts`` reads the boolean concepts; ``requests``, the
     letter's items, name the therapy of an item whose rationale counts "6 prior sessions" without naming it)."""
-    found = [*concepts(s, _rule_out_scoped(assessor), [], SERVICE_CONCEPTS), *_visit_counts(s, assessor, requests),
+    scoped = _rule_out_scoped(assessor)
+    found = [*concepts(s, scoped, [], _OBJECTIVE_CONCEPTS),
+             *_objective_deficit(s, scoped), *_visit_counts(s, assessor, requests),
              *_benefit(s, assessor, requests),
              *_conservative_care(s, assessor), *_prior_imaging(s, assessor), *_care_failed(s, assessor),
              *_home_exercise(s, assessor), *chronic_pain_service_findings(s, assessor, concepts)]
