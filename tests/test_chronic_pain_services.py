@@ -154,3 +154,24 @@ def test_a_note_states_homebound_and_opioid_use_with_their_sentences(tmp_path):
     assert case["services"]["homebound"] is True and case["services"]["opioid_use"] is False
     sentences = {e["fact"]: e["sentence"] for e in case["evidence"]}
     assert "The patient is homebound after the fall." in sentences["services.homebound"]
+
+
+def test_infrared_heat_by_a_therapist_is_not_the_at_home_heat_the_chapters_recommend():
+    # CM16-0230651: "Infrared heat to the low back two times a week times six weeks"
+    _, result, criteria = _letter_item("CM16-0230651", "Infrared heat")
+    assert result.rule == "mtus.acoem.spine.heat-cold" and result.predicted == "upheld"
+    assert criteria["heat-cold-at-home"].status == "not_met"
+    assert criteria["heat-cold-at-home"].citation["provenance"] == "RECALL"
+
+
+def test_trigger_point_injections_are_not_for_radiculopathy():
+    result, status = _judge("Trigger point injections x3 to the lumbar paraspinals",
+                            services={"trigger_points": True, "conservative_care_failed": True, "neuro_deficit": True})
+    assert result.rule == "mtus.chronic-pain-2016.trigger-point-injections" and result.predicted == "upheld"
+    assert status["tpi-no-radiculopathy"] == "not_met" and status["tpi-per-session"] == "met"
+
+
+def test_low_back_traction_is_not_recommended_whatever_the_facts():
+    result, status = _judge("Lumbar traction 2 times a week for 3 weeks", services={"conservative_care_failed": True})
+    assert result.rule == "mtus.acoem.low-back.traction" and result.predicted == "upheld"
+    assert status == {"traction-not-recommended": "not_met"}

@@ -231,6 +231,10 @@ SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     "MRI": ("mri",), "PT/OT": ("physical_therapy", "occupational_therapy"), "EMG/NCV": ("electrodiagnostic",),
     "chiropractic": ("chiropractic",), "acupuncture": ("acupuncture",),
     "X-ray/CT/bone scan": ("xray", "ct", "bone_scan"),
+    # the Chronic Pain guideline's other services (rules/services/chronic-pain-services.yaml)
+    "CPMTG services": ("urine_drug_test", "home_health", "psychological_testing", "psychological_treatment",
+                       "epidural_steroid_injection", "functional_restoration_program", "massage",
+                       "trigger_point_injection", "heat_cold", "traction"),
 }
 
 
