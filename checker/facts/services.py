@@ -227,9 +227,22 @@ def _levels(text: str) -> tuple[str, ...]:
 
 
 def parse_service(text: str, catalog: ServiceCatalog | None = None) -> ParsedService:
-    """Parse one requested service as written in a letter; never raises for any string."""
+    """Parse one requested service as written in a letter; never raises for any string.
+
+    With the default catalog, parses are remembered per text (the same items recur across an archive).
+    """
+    if catalog is None and isinstance(text, str):
+        return _parse_with_default_catalog(text)
+    return _parse(text, catalog or default_service_catalog())
+
+
+@lru_cache(maxsize=16384)
+def _parse_with_default_catalog(text: str) -> ParsedService:
+    return _parse(text, default_service_catalog())
+
+
+def _parse(text: str, cat: ServiceCatalog) -> ParsedService:
     original = text if isinstance(text, str) else str(text)
-    cat = catalog or default_service_catalog()
     full = original.replace("\u00a0", " ")[:2000]
     body = _focus(full)
     kind = cat.type_of(body) or cat.type_of(full)
