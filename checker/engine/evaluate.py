@@ -28,7 +28,7 @@ _DEFAULT_EXPLAIN = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionResult:
     """One criterion's status for one item, with the facts it read and its filled explanation."""
 
@@ -164,6 +164,20 @@ class _Plan:
     rule: Rule
     steps: list[_Step]
     conjunctive: bool
+    by_id: dict[str, Criterion]
+    editions: object = None          # the registry ``edition_dates`` was read from
+    edition_dates: dict[str, str | None] | None = None
+
+    def dates(self, rules: RuleSet) -> dict[str, str | None]:
+        """The dates of the rule's edition in the registry of ``rules`` (else the rule's own), a fresh dict."""
+        if self.editions is not rules.editions or self.edition_dates is None:
+            rule = self.rule
+            edition = rules.edition_of(rule)
+            self.edition_dates = edition.dates() if edition is not None else {
+                "from": rule.effective_from.isoformat() if rule.effective_from else None,
+                "to": rule.effective_to.isoformat() if rule.effective_to else None}
+            self.editions = rules.editions
+        return dict(self.edition_dates)
 
 
 _PLANS: dict[int, _Plan] = {}
@@ -181,7 +195,7 @@ def _plan(rule: Rule) -> _Plan:
     conjunctive = rule.conjunctive
     if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
         _PLANS.clear()
-    plan = _PLANS[id(rule)] = _Plan(rule, steps, conjunctive)
+    plan = _PLANS[id(rule)] = _Plan(rule, steps, conjunctive, {c.id: c for c in rule.criteria})
     return plan
 
 
@@ -234,7 +248,7 @@ def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str 
         prepared.append((request, parsed, facts, rules.select(facts, as_of)))
     parents = related_items([(facts, selection.rule) for _, _, facts, selection in prepared])
     results: dict[int, ItemResult] = {}
-    for index in dependency_order(len(prepared), parents):
+    for index in dependency_order(len(prepared), parents) if parents else range(len(prepared)):
         request, parsed, facts, selection = prepared[index]
         parent = parents.get(index)
         if parent is not None:
@@ -330,10 +344,8 @@ def _evaluate_one(case: Case, index: int, request: dict, parsed: ParsedRequest, 
             item.note = f"no rule covers {facts['request.service']} ({facts.get('request.service_group')}) yet"
         return item
     item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
-    edition = rules.edition_of(rule)
-    item.edition_dates = edition.dates() if edition is not None else {
-        "from": rule.effective_from.isoformat() if rule.effective_from else None,
-        "to": rule.effective_to.isoformat() if rule.effective_to else None}
+    plan = _plan(rule)
+    item.edition_dates = plan.dates(rules)
     if rule.silent and rule.criteria:
         # a silent topic that depends on another item: its relation may decide "upheld", else the MTUS is silent
         item.predicted, item.criteria, _, item.not_met = evaluate_item(rule, facts)
@@ -346,7 +358,7 @@ def _evaluate_one(case: Case, index: int, request: dict, parsed: ParsedRequest, 
         item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
         return item
     item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
-    by_id = {c.id: c for c in rule.criteria}
+    by_id = plan.by_id
     item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
     return item
 
