@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+import yaml
+from conftest import ROOT, run_mtus
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -118,3 +119,28 @@ def test_loads_plain_reads_json_fast_and_yaml_as_before(tmp_path: Path) -> None:
     assert yamlpos.loads_plain("a: 1\nb: [x]\n") == {"a": 1, "b": ["x"]}
     with pytest.raises(InputError, match="duplicate key"):
         yamlpos.loads_plain('{"a": 1, "a": 2}')
+
+
+def test_an_audit_of_case_files_reads_the_same_from_json_as_from_yaml(tmp_path: Path) -> None:
+    """The same 150 synthetic cases (and the bundled hand-encoded ones) audited as .json (the json module) and as
+    .yaml (libyaml): every item of the two reports is the same, apart from the file name."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from audit_scale import synthetic_case  # noqa: PLC0415
+
+    rng = random.Random(11)
+    cases = [synthetic_case(rng, n) for n in range(150)]
+    cases += [yamlpos.load(p)[0] for p in sorted((ROOT / "cases" / "letters").glob("*.yaml"))]
+    for suffix in ("json", "yaml"):
+        folder = tmp_path / suffix
+        folder.mkdir()
+        for n, case in enumerate(cases):
+            text = json.dumps(case, indent=2) if suffix == "json" else yaml.safe_dump(case, sort_keys=False)
+            (folder / f"case-{n:04d}.{suffix}").write_text(text, encoding="utf-8")
+    items = {}
+    for suffix in ("json", "yaml"):
+        done = run_mtus("audit", tmp_path / suffix, "-f", "json", "-o", tmp_path / f"{suffix}-report.json")
+        assert done.returncode == 0, done.stderr
+        report = json.loads((tmp_path / f"{suffix}-report.json").read_text(encoding="utf-8"))
+        items[suffix] = [{**item, "source": Path(item["source"]).stem} for item in report["items"]]
+    assert len(items["json"]) > 300
+    assert items["json"] == items["yaml"]
