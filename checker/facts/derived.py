@@ -87,11 +87,19 @@ _CATEGORY_CONDITIONS = {"depression": "clinical.depression", "anxiety": "clinica
                         "insomnia": "clinical.insomnia", "spasticity": "clinical.spasticity"}
 
 
+_NOT_FACTS = frozenset({"requests", "evidence", "notes", "case_id", "source"})
+
+
 def case_facts(case: dict) -> Facts:
     """Flatten a case (without its requests) and add the derived case-level facts."""
     facts: Facts = {}
-    _flatten({k: v for k, v in case.items() if k not in ("requests", "evidence", "notes", "case_id", "source")},
-             "", facts)
+    for key, value in case.items():
+        if key in _NOT_FACTS:
+            continue
+        if isinstance(value, dict):
+            _flatten(value, key + ".", facts)
+        elif value is not None:
+            facts[key] = _date(value) if key in _DATE_PATHS else value
     report = facts.get("report_date") or facts.get("ur_date") or facts.get("decision_date")
     facts["report_date"] = report
     weeks = _weeks(facts.get("injury.date"), report)
@@ -125,8 +133,11 @@ def case_facts(case: dict) -> Facts:
     age = facts.get("patient.age")
     if age is not None:
         facts["gi_risk.age_over_65"] = age > 65
+    medications = [m.get("drug") for m in case.get("medications") or []]
+    drugs = medications + [request.get("drug") or parse_request(request.get("text") or "").drug
+                           for request in case.get("requests") or [] if request.get("kind") in (None, "drug")]
     for name, classes in (("opioid_therapy", {"opioid"}), ("non_opioid_analgesic", {"nsaid", "topical_nsaid"})):
-        value = _therapy(case, classes)
+        value = _therapy(drugs, bool(medications), classes)
         if value is not True and name == "opioid_therapy" and facts.get("services.opioid_use") is not None:
             value = facts["services.opioid_use"]   # "was not utilizing opioids" where no medication list is read
         if value is not None:
@@ -152,15 +163,12 @@ def _weeks_symptomatic_after_care(facts: Facts) -> float | None:
     return facts.get("injury.weeks_since")
 
 
-def _therapy(case: dict, classes: set[str]) -> bool | None:
-    """A drug of one of ``classes`` among the current medications or the requested drugs: True; none, while a
-    medication list is documented: False; else None (not documented). Acetaminophen counts as a non-opioid
-    analgesic (class "nsaid" asked) only when taken on its own, not as an opioid's combination partner."""
+def _therapy(drugs: list[str | None], medications: bool, classes: set[str]) -> bool | None:
+    """A drug of one of ``classes`` among ``drugs`` (the current medications', then the requested ones): True;
+    none, while a medication list is documented: False; else None (not documented). Acetaminophen counts as a
+    non-opioid analgesic (class "nsaid" asked) only when taken on its own, not as an opioid's combination partner."""
     catalog = default_catalog()
-    medications = [m.get("drug") for m in case.get("medications") or []]
-    requested = [request.get("drug") or parse_request(request.get("text") or "").drug
-                 for request in case.get("requests") or [] if request.get("kind") in (None, "drug")]
-    for drug in medications + requested:
+    for drug in drugs:
         info = catalog.ingredient(drug) if drug else None
         if info is not None and (info.drug_class in classes or (drug == "acetaminophen" and "nsaid" in classes)):
             return True
