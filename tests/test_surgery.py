@@ -11,11 +11,15 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import LETTERS_DIR, run_mtus
+import yaml
+from conftest import LETTERS_DIR, ROOT, run_mtus
 
 from checker.audit.split import half_of
 from checker.core.errors import InputError
 from checker.facts.procedures import is_surgical_referral, load_procedures, postsurgical_course, procedures_of
+from checker.ingest.case import letter_to_case_data
+from checker.ingest.evaluate import score, totals
+from checker.ingest.letter import read_letter
 
 
 def _items(letter: str) -> list[dict]:
@@ -96,3 +100,26 @@ def test_a_broken_procedure_table_is_one_clear_error_naming_the_file(tmp_path: P
     with pytest.raises(InputError) as err:
         load_procedures(bad)
     assert str(bad) in str(err.value)
+
+
+SURGERY_FACTS = ("services.imaging_lesion", "services.electrodiagnostic_abnormal", "services.dislocation")
+#: Precision and recall floors of the surgery facts against tests/fixtures/labelled_surgery_facts.yaml (30 letters),
+#: at the level measured when the labels were made.
+SURGERY_FLOORS = {"tuning": (1.0, 0.85), "check": (0.75, 0.75)}
+
+
+@pytest.fixture(scope="module")
+def surgery_scores():
+    labels = yaml.safe_load((ROOT / "tests" / "fixtures" / "labelled_surgery_facts.yaml").read_text(encoding="utf-8"))
+    halves: dict[str, list] = {"tuning": [], "check": []}
+    for name, facts in labels.items():
+        case = letter_to_case_data(read_letter(LETTERS_DIR / f"{name}.pdf"))
+        halves[half_of(name)].append((name, {"case": facts}, case))
+    return {half: score(pairs, SURGERY_FACTS, ()) for half, pairs in halves.items()}
+
+
+@pytest.mark.parametrize("half", sorted(SURGERY_FLOORS))
+def test_surgery_facts_against_hand_labels(surgery_scores, half):
+    total = totals(surgery_scores[half])
+    p_floor, r_floor = SURGERY_FLOORS[half]
+    assert total.tp and total.precision >= p_floor and total.recall >= r_floor, total.errors

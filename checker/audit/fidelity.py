@@ -235,6 +235,8 @@ SERVICE_TYPES: dict[str, tuple[str, ...]] = {
     "CPMTG services": ("urine_drug_test", "home_health", "psychological_testing", "psychological_treatment",
                        "epidural_steroid_injection", "functional_restoration_program", "massage",
                        "trigger_point_injection", "heat_cold", "traction"),
+    "surgery, pre-op, assistant": ("surgery", "surgical_assistant", "pre_operative_clearance", "pre_operative_test"),
+    "consultation/office visit": ("consultation", "office_visit"),
 }
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from checker.core import markdown as md
 from checker.core.output import write_atomic
-from checker.engine.render import citation_text
+from checker.engine.render import PROVENANCE, citation_text
 from checker.facts.vocabulary import vocabulary
 from checker.rules.describe import Node, applies_to, condition_tree, decision_tree, effective, lines
 from checker.rules.model import Example
@@ -204,7 +204,8 @@ def rule_md(rule: Rule, provenance: str) -> str:
                                                           else " (not used by the decision)"), "",
                 f"**Cites:** {_md(citation_text(c.citation))}", ""]
         if c.citation.get("quote"):
-            out += [f"> {_md(c.citation['quote'])}", ""]
+            note = PROVENANCE.get(c.citation.get("provenance", ""))
+            out += [f"> {_md(c.citation['quote'])}", ""] + ([f"*(Quote: {_md(note)}.)*", ""] if note else [])
         if c.when_condition is not None:
             out += ["**Applies when:**", "", *_md_lines(condition_tree(c.when_condition)), ""]
         out += ["**Met when:**", "", *_md_lines(condition_tree(c.test_condition)), ""]

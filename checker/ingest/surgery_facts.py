@@ -2,10 +2,10 @@
 ``services.dislocation``), from the factual sentences of a letter.
 
 A study sentence documents a lesion when an imaging study (MRI, CT, arthrogram, X-ray) "revealed", "showed" or
-"demonstrated" a tear, a herniation or a compression, and a normal study ("the MRI was unremarkable", "no tear")
-documents its absence; an electrodiagnostic study documents the nerve lesion the same way. A hedged finding
-("possible partial tear") documents nothing. In a general statement (a guideline paraphrase) only absences count,
-as for the other service facts.
+"demonstrated" a tear, a herniation or a compression; a report of wear only (degenerative change, a disc bulge) or a
+normal study ("the MRI was unremarkable", "no tear") documents its absence; an electrodiagnostic study documents the
+nerve lesion the same way. A hedged finding ("possible partial tear") documents nothing. In a general statement (a
+guideline paraphrase) only absences count, as for the other service facts.
 """
 
 from __future__ import annotations
@@ -21,19 +21,24 @@ from checker.ingest.vocab import Concept, _p
 
 __all__ = ["SURGERY_CONCEPTS", "surgery_findings"]
 
-_REPORTED = (r"(?:revealed|reveals|showed|shows|demonstrated|demonstrates|noted|documented|indicated|confirmed|"
+_REPORTED = (r"(?:revealed|reveals|revealing|reveal|showed|shows|demonstrated|demonstrates|noted|documented|"
+             r"indicated|confirmed|"
              r"was\s+(?:significant|positive|consistent|remarkable)\s+(?:for|with)|consistent\s+with|"
              r"positive\s+for|evidence\s+of|findings\s+of|with)")
+_REPORTED_RX = re.compile(_REPORTED, re.I)
+_WEAR = re.compile(r"\b(?:degenerat\w+|(?:disc|disk)\s+bulg\w*|bulging|spondylosis|osteophyt\w*|arthriti\w*|"
+                   r"arthropathy)\b", re.I)
 _IMAGING_STUDY = re.compile(r"\b(?:MRI|MR\s+arthrogram|magnetic\s+resonance(?:\s+imaging)?|CT(?:\s+scan)?|"
                             r"computed\s+tomography|arthrogram|x-?rays?|radiographs?|ultrasound)\b", re.I)
 _LESION = re.compile(
     r"\b(?:(?:full|partial)[\s-]thickness\s+)?(?:tear(?:s|ing)?|torn|rupture[sd]?|herniat\w+|extru\w+|protru\w+|"
-    r"(?:disc|disk)\s+bulg\w*|stenosis|(?:nerve\s+root|thecal\s+sac|cord|foraminal)\s+(?:compression|impingement|"
+    r"stenosis|(?:nerve\s+root|thecal\s+sac|cord|foraminal)\s+(?:compression|impingement|"
     r"narrowing|effacement)|compress\w+|fractures?|dislocat\w+|Bankart\s+lesion|Hill[\s-]Sachs|SLAP\s+lesion|"
     r"labral\s+(?:tear|lesion|detachment)|spondylolisthesis)\b", re.I)
 _IMAGING_NORMAL = re.compile(
-    r"\b(?:MRI|CT(?:\s+scan)?|x-?rays?|radiographs?|imaging)\b[^.;]{0,60}?\b(?:was|were|is|are)\s+"
-    r"(?:normal|unremarkable|negative|within\s+normal\s+limits)\b", re.I)
+    r"\b(?:MRI|CT(?:\s+scan)?|x-?rays?|radiographs?|imaging)\b[^.;]{0,60}?\b(?:(?:was|were|is|are)|"
+    r"(?:revealed|showed|demonstrated)\s+(?:an?\s+)?)\s*(?:normal|unremarkable|negative|within\s+normal\s+limits)\b",
+    re.I)
 _EDX_STUDY = re.compile(r"\b(?:EMG|NCV|NCS|electromyograph\w*|nerve\s+conduction(?:\s+(?:velocity|stud(?:y|ies)|"
                         r"tests?))?|electrodiagnostic(?:\s+stud(?:y|ies))?)\b", re.I)
 _EDX_LESION = re.compile(r"\b(?:radiculopathy|carpal\s+tunnel(?:\s+syndrome)?|(?:median|ulnar|peroneal)\s+"
@@ -60,8 +65,16 @@ def _study_finding(s: Sentence, assessor: Assessor, study: re.Pattern[str], lesi
         a = assessor(s.text, n.start(), n.end())
         if not (a.negated or a.uncertain or a.hypothetical):
             return [_finding(fact, False, s, cue=a.cue)]
-    reported = re.compile(_REPORTED, re.I).search(s.text, m.end())
+    reported = _REPORTED_RX.search(s.text, m.end())
     if reported is None:
+        return []
+    if lesion is _LESION and not lesion.search(s.text, reported.start()):
+        # A report of wear only ("revealed multilevel degenerative changes", "a 2-mm disc bulge"): no surgical lesion.
+        wear = _WEAR.search(s.text, reported.start())
+        if wear is not None:
+            a = assessor(s.text, wear.start(), wear.end())
+            if not (a.negated or a.uncertain or a.hypothetical):
+                return [_finding(fact, False, s, cue=a.cue)]
         return []
     for found in lesion.finditer(s.text, reported.start()):
         # Findings come as lists ("meniscal tearing, effusion, possible partial tear"): a hedge or a negation
