@@ -175,3 +175,22 @@ def test_low_back_traction_is_not_recommended_whatever_the_facts():
     result, status = _judge("Lumbar traction 2 times a week for 3 weeks", services={"conservative_care_failed": True})
     assert result.rule == "mtus.acoem.low-back.traction" and result.predicted == "upheld"
     assert status == {"traction-not-recommended": "not_met"}
+
+
+@pytest.mark.parametrize(("case_id", "fact", "value", "words"), [
+    ("CM16-0219557", "radiculopathy_corroborated", True, "radiographically confirmed radiculopathy"),
+    ("CM17-0011543", "radiculopathy_corroborated", False, "without cord impingement or neural foraminal narrowing"),
+    ("CM17-0004133", "home_health_deficits", True, "required help with all activities of daily living"),
+])
+def test_facts_of_these_services_come_from_the_letters_sentences(case_id, fact, value, words):
+    data = letter_to_case_data(read_letter(LETTERS_DIR / f"{case_id}.pdf"))
+    assert data["services"][fact] is value
+    assert any(e["fact"] == f"services.{fact}" and words in e["sentence"] for e in data["evidence"])
+
+
+def test_a_guideline_paraphrase_documents_no_psychological_symptom():
+    # CM17-0001749 paraphrases the guideline ("Psychological intervention for chronic pain includes ... such as
+    # depression, anxiety, panic disorder, and posttraumatic stress disorder"): nothing about the patient
+    data = letter_to_case_data(read_letter(LETTERS_DIR / "CM17-0001749.pdf"))
+    assert not any(e["fact"] == "services.psychological_symptoms" and "Psychological intervention for chronic pain"
+                   in e["sentence"] for e in data["evidence"])

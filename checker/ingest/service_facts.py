@@ -375,18 +375,58 @@ CHRONIC_PAIN_SERVICE_CONCEPTS: tuple[Concept, ...] = (
                              r"narcotics?)(?:\s+(?:medications?|analgesics?))?",
                              r"(?:utiliz\w+|taking|using)\s+(?:any\s+)?(?:opioid|opiate|narcotic)\s+(?:medications?|analgesics?)"),
             ("services.opioid_use",)),
+    Concept("home_health_deficits", _p(
+        r"unable\s+to\s+(?:stand|walk|ambulate|bathe|shower|dress|transfer|toilet|cook|drive|perform\s+(?:his\s+|her\s+)?"
+        r"(?:ADL'?s?|activities\s+of\s+daily\s+living|self[\s-]care))",
+        r"(?:requires?|required|needs?|needed|dependent\s+on\s+others)\s+(?:\w+\s+){0,2}(?:assistance|help)\s+(?:with|for)\s+"
+        r"(?:\w+\s+){0,2}(?:ADL'?s?|activities\s+of\s+daily\s+living|bathing|dressing|transfers?|toileting|ambulation|"
+        r"mobility|self[\s-]care)",
+        r"dependent\s+(?:for|with|in)\s+(?:\w+\s+){0,2}(?:ADL'?s?|activities\s+of\s+daily\s+living|self[\s-]care|transfers?)",
+        r"impair\w*\s+(?:in\s+)?(?:mobility|self[\s-]care)"), ("services.home_health_deficits",), when_negated=None),
+    Concept("psychological_symptoms", _p(
+        r"fear[\s-]avoidance(?:\s+beliefs?)?",
+        r"psycholog\w*\s+(?:symptoms?|factors?|distress|issues?|overlay|complaints?)",
+        r"psychosocial\s+(?:factors?|issues?|stressors?|barriers?)", r"post[\s-]?traumatic\s+stress(?:\s+disorder)?",
+        r"PTSD",
+        r"emotional\s+(?:distress|stress)", r"catastrophi[sz]\w*"), ("services.psychological_symptoms",)),
+    Concept("trigger_points", _p(
+        r"trigger\s+points?\s+(?:\w+\s+){0,6}?(?:with|and|showing|demonstrating)\s+(?:a\s+|positive\s+)?(?:local\s+)?"
+        r"twitch(?:\s+response)?", r"(?:local\s+)?twitch\s+response"), ("services.trigger_points",)),
 )
+#: Imaging or electrodiagnostic studies that corroborate a radiculopathy: the study named, then what it showed.
+_STUDY = re.compile(r"\b(?:MRI|CT|myelogram|EMG|NCV|NCS|electrodiagnostic|electromyograph\w*|nerve\s+conduction|"
+                    r"imaging|radiographic\w*)\b", re.I)
+_CORROBORATION = _p(r"(?:\w+\s+)?radiculopathy", r"nerve\s+root\s+(?:compression|impingement|encroachment|abutment|"
+                    r"effacement|irritation)", r"(?:neural\s+)?foraminal\s+(?:stenosis|narrowing|encroachment)",
+                    r"(?:compress\w*|imping\w*|abut\w*)\s+(?:on\s+|upon\s+)?(?:the\s+)?(?:exiting\s+|traversing\s+)?"
+                    r"(?:[LCS]\d\s+)?nerve\s+roots?")
+
+
+def _radiculopathy_corroborated(s: Sentence, assessor: Assessor) -> list[Finding]:
+    study = _STUDY.search(s.text)
+    if study is None:
+        return []
+    for m in _CORROBORATION.finditer(s.text):
+        a = assessor(s.text, m.start(), m.end())
+        if a.uncertain or a.hypothetical:
+            continue
+        return [_finding("services.radiculopathy_corroborated", not a.negated, s, cue=a.cue)]
+    return []
+
+
 #: A definition or a guideline's condition ("To be homebound means ...", "for patients who are homebound") documents
 #: nothing about the patient, not even an absence.
 _DEFINITION = re.compile(r"\b(?:means|defined|definition|patients\s+who|those\s+who|individuals?\s+who|"
-                         r"recommended|indicated|guidelines?|MTUS|ODG)\b", re.I)
+                         r"recommended|indicated|guidelines?|MTUS|ODG|such\s+as|for\s+chronic\s+pain\s+includes?)\b",
+                         re.I)
 
 
 def chronic_pain_service_findings(s: Sentence, assessor: Assessor, concepts: Any) -> list[Finding]:
-    """``services.homebound`` and ``services.opioid_use`` in one factual sentence; none from a definition."""
+    """The facts of the Chronic Pain guideline's services (homebound, functional deficits, opioid use, psychological
+    symptoms, trigger points, a corroborated radiculopathy) in one factual sentence; none from a definition."""
     if _DEFINITION.search(s.text):
         return []
-    return list(concepts(s, assessor, [], CHRONIC_PAIN_SERVICE_CONCEPTS))
+    return [*concepts(s, assessor, [], CHRONIC_PAIN_SERVICE_CONCEPTS), *_radiculopathy_corroborated(s, assessor)]
 
 
 _DEFICIT = next(c for c in SERVICE_CONCEPTS if c.name == "neuro_deficit")
