@@ -42,7 +42,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"[0-4][+-]?\s*/\s*5\s+(?:motor\s+)?strength",
         r"(?:muscle\s+)?atrophy", r"neurolog\w*\s+deficits?", r"foot\s+drop",
         r"(?:decreased|diminished|reduced)\s+(?:\w+\s+){0,4}?(?:dermatom\w*\s+)?sensation",
-        r"nerve\s+(?:impairment|compromise|deficits?|dysfunction)"), ("services.neuro_deficit",)),
+        r"nerve\s+(?:impairment|compromise|deficits?|dysfunction)", r"neurolog\w*\s+dysfunction",
+        r"(?:Tinel\w*|Phalen\w*|Spurling\w*|Durkan\w*|ulnar\s+neuropathy\s+test|elbow\s+flexion\s+test)(?:'s)?"
+        r"(?:\s+(?:test|sign|maneuver))?\s+(?:(?:was|were|is|are)\s+)?positive"), ("services.neuro_deficit",)),
     Concept("normal_neuro_exam", _p(
         rf"{_NEURO_EXAM}\s+(?:was\s+|were\s+|is\s+|are\s+)?(?:grossly\s+)?(?:normal|intact|symmetric(?:al)?|"
         r"within\s+normal\s+limits|unremarkable|non-?focal|5\s*/\s*5|5\s+out\s+of\s+5)",
@@ -58,8 +60,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:positive|\+)\s+(?:\w+\s+)?(?:McMurray\w*|Apley\w*|Lachman\w*|(?:anterior|posterior)\s+drawer|Neer\w*|Hawkins\w*|"
         r"impingement|drop[\s-]arm|empty[\s-]can|Speed\w*|Yergason\w*|O'?Brien\w*|apprehension|Finkelstein\w*|"
         r"pivot[\s-]shift|(?:valgus|varus)\s+stress|Jobe\w*|Thompson\w*|Cozen\w*|Mill\w*)(?:\s+(?:test|sign|maneuver))?",
-        r"(?:McMurray\w*|Apley\w*|Lachman\w*|Neer\w*|Hawkins\w*|impingement)(?:\s+(?:test|sign|maneuver)s?)?\s+"
-        r"(?:was|were|is|are)\s+positive",
+        r"(?:McMurray\w*|Apley\w*|Lachman\w*|Neer\w*|Hawkins\w*|impingement|Finkelstein\w*|drawer|pivot[\s-]shift)(?:'s)?"
+        r"(?:\s+(?:test|sign|maneuver)s?)?\s+(?:(?:was|were|is|are)\s+)?positive",
+        r"(?:joint\s+|ligament(?:ous)?\s+)?laxity",
         r"(?:mechanical\s+)?locking", r"giving\s+way", r"(?:joint\s+)?instability", r"joint\s+effusion"),
         ("services.structural_findings",)),
     Concept("care_helped", _p(
@@ -79,7 +82,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:surgery|arthroscopy|decompression|fusion|repair)\s+(?:was|is|has\s+been)\s+(?:recommended|planned|scheduled|"
         r"requested|being\s+considered|considered)",
         r"referr\w+\s+(?:\w+\s+){0,2}(?:to|for)\s+(?:a\s+|an\s+)?(?:spine\s+|orthop(?:a)?edic\s+|neuro)?(?:surgeon|surgical)",
-        r"would\s+consider\s+surgery"), ("services.surgery_considered",), hypothetical_counts=True),
+        r"would\s+consider\s+surgery",
+        r"(?:planned|scheduled|contemplated)\s+(?:\w+\s+){0,2}?(?:invasive\s+procedure|surgery|surgical\s+procedure)"),
+        ("services.surgery_considered",), hypothetical_counts=True),
     Concept("surgery_certified", _p(
         r"(?:surgery|procedure|arthroscopy|repair|decompression|fusion|arthroplasty|meniscectomy)\s+(?:was|has\s+been|had\s+been)\s+"
         r"(?:certified|authorized|approved|performed|completed)",
@@ -297,6 +302,8 @@ def _care_failed(s: Sentence, assessor: Assessor) -> list[Finding]:
 
 
 _CARE_SENTENCE = re.compile(r"\b(?:(?:previously|already)\s+(?:received|underwent|completed|attended|tried)|"
+                            r"(?:uses|using|wears|wearing|continues\s+to\s+(?:use|wear))\s+(?:a\s+|an\s+|the\s+)?"
+                            r"(?:[\w-]+\s+){0,3}?(?:splint|brace|sling|TENS)|"
                             r"treatments?\b[^.;]{0,40}?\b(?:to\s+date|has\s+included|have\s+included|included|"
                             r"includes|include|history|consisted)|undergoing\s+(?:physical\s+therapy|chiropractic|"
                             r"acupuncture)|(?:has|had|have)\s+(?:been\s+)?(?:treated|tried|undergone|completed|"
@@ -310,7 +317,7 @@ _CARE_KINDS = (
     ("home_exercise", re.compile(r"home\s+exercise|\bHEP\b", re.I)),
     ("injection", re.compile(r"injections?|\bESI\b|epidural", re.I)),
     ("rest", re.compile(r"\brest\b", re.I)),
-    ("bracing", re.compile(r"brac(?:e|ing)|splint\w*", re.I)),
+    ("bracing", re.compile(r"brac(?:e|ing)|splint\w*|\bsling\b", re.I)),
     ("activity_modification", re.compile(r"activity\s+modification|modified\s+(?:work|duty|activit\w+)", re.I)),
 )
 
