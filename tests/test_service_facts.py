@@ -116,3 +116,18 @@ def test_service_facts_by_category_of_error(text, request_text, expected):
     for f in service_findings(s, assess, _concepts, requests):
         found.setdefault(f.fact, f.value)
     assert {fact: found.get(fact) for fact in expected} == expected
+
+
+@pytest.mark.parametrize(("text", "regions"), [
+    ("The patient had a positive Phalen test and Tinel test on the left wrist.", ["forearm_wrist_hand"]),
+    ("Objective findings: ulnar neuropathy test positive; Finkelstein's positive secondary to painful thumb.",
+     ["elbow", "forearm_wrist_hand"]),
+    ("Examination showed decreased sensation in the left lower extremity.", ["lower_extremity", "low_back"]),
+    ("A positive straight leg raise on the left at 45 degrees.", ["low_back"]),
+    ("There was decreased sensation.", ["unspecified"]),
+])
+def test_an_examination_finding_belongs_to_its_body_part(text, regions):
+    """Wrist signs are not neck findings: each objective finding carries the body-part chapters it was found in."""
+    s = Sentence(text, 0, len(text), "summary")
+    found = [f.value for f in service_findings(s, assess, _concepts) if f.fact == "services.objective_finding_regions"]
+    assert list(dict.fromkeys(found)) == regions

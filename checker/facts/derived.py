@@ -262,6 +262,10 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
         out.setdefault("request.body_parts", list(parsed.body_parts))
         out.setdefault("request.regions", list(parsed.regions))
         out.setdefault("request.region", parsed.regions[0])
+    finding_regions = out.get("services.objective_finding_regions")
+    if (finding_regions and parsed.regions and "unspecified" not in finding_regions
+            and not set(parsed.regions) & set(finding_regions)):
+        out.setdefault("request.objective_findings_elsewhere", True)
     if parsed.levels:
         out.setdefault("request.spinal_levels", len(parsed.levels))
     if parsed.unspecified_quantity:

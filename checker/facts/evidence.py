@@ -18,6 +18,7 @@ DERIVED_FROM: dict[str, tuple[str, ...]] = {
     "injury.weeks_since": ("injury.date", "report_date"),
     "gi_risk.age_over_65": ("patient.age",),
     "clinical.weeks_since_surgery": ("clinical.surgery_date",),
+    "request.objective_findings_elsewhere": ("services.objective_finding_regions",),
     "services.weeks_symptomatic_after_care": ("injury.date", "report_date", "services.conservative_care",
                                               "pain.current", "services.radicular_symptoms"),
     "request.weeks_of_use": ("request.first_noted", "medications"),

@@ -28,6 +28,7 @@ __all__ = ["assemble_case", "letter_case", "letter_to_case_data", "case_id_of"]
 LIST_FACTS = frozenset({
     "diagnoses", "medications", "monitoring.urine_drug_screens", "function.adl_gains",
     "prior_treatment.treatments", "injury.body_parts", "site", "services.conservative_care_kinds",
+    "services.objective_finding_regions",
 })
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from checker.facts.services import default_service_catalog
 from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.sentences import Sentence
@@ -437,6 +438,7 @@ def chronic_pain_service_findings(s: Sentence, assessor: Assessor, concepts: Any
 
 
 _DEFICIT = next(c for c in SERVICE_CONCEPTS if c.name == "neuro_deficit")
+_STRUCTURAL = next(c for c in SERVICE_CONCEPTS if c.name == "structural_findings")
 _OBJECTIVE_CONCEPTS = tuple(c for c in SERVICE_CONCEPTS if c is not _DEFICIT)
 #: What the patient says ("The patient states she has decreased strength") is a symptom, not an examination finding.
 _SUBJECTIVE = re.compile(r"\b(?:states?|stated|reports?|reported|reporting|complains?|complained|complaining|feels?|"
@@ -471,6 +473,53 @@ def _rule_out_scoped(assessor: Assessor) -> Assessor:
     return assess
 
 
+#: A named examination test examines its own body part, wherever the sentence goes on to: "Finkelstein's positive
+#: secondary to painful thumb" is a wrist finding, "positive straight leg raise" a low back one.
+_TEST_REGIONS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
+    (re.compile(rx, re.I), regions) for rx, regions in (
+        (r"Phalen|Tinel|Finkelstein|Durkan|carpal", ("forearm_wrist_hand",)),
+        (r"ulnar\s+neuropathy|elbow\s+flexion|Cozen|Mill", ("elbow",)),
+        (r"Spurling|Hoffman", ("neck_upper_back",)),
+        (r"straight[\s-]leg|SLR", ("low_back",)),
+        (r"McMurray|Apley|Lachman|drawer|pivot[\s-]shift|menisc", ("knee",)),
+        (r"Neer|Hawkins|impingement|drop[\s-]arm|empty[\s-]can|Speed|Yergason|O'?Brien|apprehension|Jobe",
+         ("shoulder",)),
+        (r"Thompson", ("ankle_foot",))))
+#: A deficit of sensation, strength or reflexes in a limb is a sign of the spinal roots that supply it.
+_ROOTS = {"upper_extremity": "neck_upper_back", "shoulder": "neck_upper_back", "elbow": "neck_upper_back",
+          "forearm_wrist_hand": "neck_upper_back", "lower_extremity": "low_back", "hip_pelvis": "low_back",
+          "knee": "low_back", "ankle_foot": "low_back"}
+
+
+def _finding_regions(text: str, start: int, end: int, neurological: bool) -> list[str]:
+    """The body-part chapters an examination finding at ``text[start:end]`` belongs to: its test's, else those named in
+    its clause (with, for a neurological deficit in a limb, the spine region whose roots supply it); "unspecified"
+    when the clause names none."""
+    mention = text[start:end]
+    for rx, regions in _TEST_REGIONS:
+        if rx.search(mention):
+            return list(regions)
+    lo = max(text.rfind(";", 0, start), text.rfind(":", 0, start)) + 1
+    hi = min((i for i in (text.find(";", end), text.find(".", end)) if i >= 0), default=len(text))
+    clause = text[lo:hi]
+    named = [bp.region for bp in default_service_catalog().body_parts if bp.pattern.search(clause)]
+    if neurological:
+        named += [_ROOTS[r] for r in named if r in _ROOTS]
+    return list(dict.fromkeys(named)) or ["unspecified"]
+
+
+def _region_findings(s: Sentence, found: list[Finding]) -> list[Finding]:
+    """``services.objective_finding_regions`` for every objective examination finding documented in ``s``."""
+    out: list[Finding] = []
+    for fact, concept in (("services.neuro_deficit", _DEFICIT), ("services.structural_findings", _STRUCTURAL)):
+        if not any(f.fact == fact and f.value is True for f in found):
+            continue
+        for m in concept.pattern.finditer(s.text):
+            out.extend(_finding("services.objective_finding_regions", region, s)
+                       for region in _finding_regions(s.text, m.start(), m.end(), concept is _DEFICIT))
+    return out
+
+
 def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
                      requests: list[dict[str, Any]] | None = None) -> list[Finding]:
     """Every ``services.*`` fact in one factual sentence (``concepts`` reads the boolean concepts; ``requests``, the
@@ -483,7 +532,7 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
              *_home_exercise(s, assessor), *chronic_pain_service_findings(s, assessor, concepts)]
     if _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]   # only what the records are said to lack
-    return [*found, *_care_given_by_its_outcome(s, found)]
+    return [*found, *_care_given_by_its_outcome(s, found), *_region_findings(s, found)]
 
 
 _OUTCOME = re.compile(r"services\.(physical_therapy|chiropractic|acupuncture)_(?:visits|improvement)$")
