@@ -194,3 +194,14 @@ def test_a_guideline_paraphrase_documents_no_psychological_symptom():
     data = letter_to_case_data(read_letter(LETTERS_DIR / "CM17-0001749.pdf"))
     assert not any(e["fact"] == "services.psychological_symptoms" and "Psychological intervention for chronic pain"
                    in e["sentence"] for e in data["evidence"])
+
+
+@pytest.mark.parametrize(("report_date", "rule"), [
+    ("2015-05-04", "mtus.chronic-pain-2009.epidural-steroid-injections"),
+    ("2016-12-02", "mtus.chronic-pain-2016.epidural-steroid-injections"),
+])
+def test_the_edition_in_force_on_the_report_date_judges_the_request(report_date, rule):
+    case = case_from_data({"case_id": "t", "report_date": report_date, "injury": {"date": "2008-06-01"},
+                           "requests": [{"text": "Lumbar epidural steroid injection L5-S1"}]}, "test")
+    (result,) = evaluate(case, RULES)
+    assert result.rule == rule
