@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -121,13 +121,17 @@ class Rule:
 
 def _guarded(rules: list[Rule], facts: Facts) -> Rule | None:
     """The first rule whose guard holds, else the first without a guard."""
-    guarded = [r for r in rules if r.when is not None and r.when(facts) is True]
-    plain = [r for r in rules if r.when is None]
-    return (guarded or plain or [None])[0]
+    plain = None
+    for rule in rules:
+        if rule.when is None:
+            if plain is None:
+                plain = rule
+        elif rule.when(facts) is True:
+            return rule
+    return plain
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """The rule chosen for an item, and why it is not in force on the item's date (None when it is)."""
 
     rule: Rule | None
@@ -189,12 +193,14 @@ class RuleSet:
         """
         on = as_of or facts.get("report_date")
         if facts.get("request.kind") == "service":
-            keys = ((self.by_service, "request.service"), (self.by_service_group, "request.service_group"))
+            first = self.by_service.get(facts.get("request.service"))
+            second = self.by_service_group.get(facts.get("request.service_group"))
         else:
-            keys = ((self.by_drug, "request.drug"), (self.by_class, "request.drug_class"))
-        groups = [g for g in (index.get(facts.get(key), []) for index, key in keys) if g]
+            first = self.by_drug.get(facts.get("request.drug"))
+            second = self.by_class.get(facts.get("request.drug_class"))
+        groups = [g for g in (first, second) if g]
         for candidates in groups:
-            rule = _guarded([r for r in candidates if r.in_force(on)], facts)
+            rule = _guarded(candidates if on is None else [r for r in candidates if r.in_force(on)], facts)
             if rule is not None:
                 undated = on is None and len({(r.effective_from, r.effective_to) for r in candidates}) > 1
                 return Selection(rule, "undated" if undated else None)
