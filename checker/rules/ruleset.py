@@ -155,7 +155,9 @@ class RuleSet:
         self.by_class: dict[str, list[Rule]] = {}
         self.by_service: dict[str, list[Rule]] = {}
         self.by_service_group: dict[str, list[Rule]] = {}
+        self.by_id: dict[str, Rule] = {}
         for rule in self.rules:
+            self.by_id.setdefault(rule.id, rule)
             for service in rule.applies_services:
                 self.by_service.setdefault(service, []).append(rule)
             for group in rule.applies_service_groups:
@@ -181,7 +183,7 @@ class RuleSet:
 
     def get(self, rule_id: str) -> Rule | None:
         """The rule with this id."""
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self.by_id.get(rule_id)
 
     def select(self, facts: Facts, as_of: date | None = None) -> Selection:
         """The rule for a requested item: by drug before class (service type before service group), in force
