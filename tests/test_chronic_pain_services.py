@@ -205,3 +205,14 @@ def test_the_edition_in_force_on_the_report_date_judges_the_request(report_date,
                            "requests": [{"text": "Lumbar epidural steroid injection L5-S1"}]}, "test")
     (result,) = evaluate(case, RULES)
     assert result.rule == rule
+
+
+def test_a_tens_unit_for_a_recent_strain_does_not_meet_the_tens_criteria():
+    case = case_from_data({"case_id": "t", "report_date": "2016-12-02", "injury": {"date": "2016-10-20"},
+                           "diagnoses": [{"text": "Lumbar strain", "categories": ["sprain_strain"]}],
+                           "services": {"home_exercise": True},
+                           "requests": [{"text": "TENS unit rental for 30 days"}]}, "test")
+    (result,) = evaluate(case, RULES)
+    status = {c.id: c.status for c in result.criteria}
+    assert result.predicted == "upheld" and status["es-adjunct-home-trial"] == "met"
+    assert status["tens-condition"] == "not_met" and status["tens-three-months"] == "not_met"
