@@ -123,3 +123,21 @@ def test_surgery_facts_against_hand_labels(surgery_scores, half):
     total = totals(surgery_scores[half])
     p_floor, r_floor = SURGERY_FLOORS[half]
     assert total.tp and total.precision >= p_floor and total.recall >= r_floor, total.errors
+
+
+def test_therapy_after_a_surgery_whose_course_the_tool_lacks_is_not_encoded_not_a_records_gap(tmp_path):
+    # The Bankart letter's surgery and therapy with the surgery read as a rotator cuff repair, whose 9792.24.3 course
+    # is not in rules/postsurgical.yaml: the tool has no prediction for the therapy (the gap is its own, not the
+    # records'), and says so; a physician is not told to document a course.
+    data = letter_to_case_data(read_letter(LETTERS_DIR / "CM16-0246487.pdf"))
+    data["requests"] = [dict(data["requests"][0], text="Left shoulder arthroscopy with rotator cuff repair"),
+                        data["requests"][1]]
+    case = tmp_path / "cuff.yaml"
+    case.write_text(yaml.safe_dump(data), encoding="utf-8")
+    done = run_mtus("check", case, "-f", "json")
+    assert done.returncode in (0, 1), done.stderr
+    surgery, therapy = json.loads(done.stdout)["cases"][0]["items"]
+    assert surgery["predicted"] == "overturned"
+    assert therapy["predicted"] is None and therapy["coverage"] == "not_encoded"
+    assert "rotator cuff repair" in therapy["note"] and "postsurgical.yaml" in therapy["note"]
+    assert not therapy.get("to_document")

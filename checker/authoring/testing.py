@@ -58,6 +58,12 @@ def run_example(rule: Rule, example: Example) -> ExampleResult:
         predicted = None
         if example.coverage != "mtus_silent":
             result.failures.append("the relation does not decide here: expect `coverage: mtus_silent`")
+    elif not rule.knows(facts) and not (predicted == "upheld" and not_met):
+        predicted = None
+        if example.coverage != "not_encoded":
+            result.failures.append(f"outside what the rule encodes ({rule.encoded_for_text(facts)}): "  # type: ignore[misc]
+
+                                   "expect `coverage: not_encoded`")
     elif example.coverage:
         result.failures.append(f"coverage {example.coverage} expected, but the rule predicts {predicted}")
     result.predicted = predicted

@@ -358,6 +358,11 @@ def _evaluate_one(case: Case, index: int, request: dict, parsed: ParsedRequest, 
         item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
         return item
     item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
+    if not rule.knows(facts) and not (item.predicted == "upheld" and item.not_met):
+        # the rule's own table lacks what the item needs: no prediction rather than "not documented"
+        item.predicted, item.not_met, item.coverage = None, [], "not_encoded"
+        item.note = f"not encoded: {rule.encoded_for_text(facts)}"  # type: ignore[misc]
+        return item
     by_id = plan.by_id
     item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
     return item

@@ -93,6 +93,13 @@ class Rule:
     applies_service_groups: frozenset[str] = frozenset()    # service groups
     depends_on: Test | None = None          # an item relation: which other item of the case this one depends on
     depends_on_text: str | None = None      # that item, in words ("the surgery this service belongs to")
+    # where the rule's own knowledge ends (a table that lacks the item's entry): elsewhere the item is not encoded
+    encoded_for: Test | None = None
+    encoded_for_text: Callable[[Facts], str] | None = None  # what the rule does not know there, filled per item
+
+    def knows(self, facts: Facts) -> bool:
+        """Whether the rule's knowledge covers the item (always, unless it declares ``encoded_for``)."""
+        return self.encoded_for is None or self.encoded_for(facts) is True
 
     @property
     def conjunctive(self) -> bool:
@@ -678,6 +685,10 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
     relation = raw.get("depends_on")
     if relation:
         check.test(relation["item"], (*base, "depends_on", "item"))
+    known = raw.get("encoded_for")
+    if known:
+        check.test(known["test"], (*base, "encoded_for", "test"))
+        check.template(known["reason"], (*base, "encoded_for", "reason"))
     for end, text in (raw.get("effective") or {}).items():
         if _ISO_DAY.fullmatch(str(text)) and calendar_date(text) is None:  # the schema's pattern lets 2016-02-30 by
             check.add("schema-bad-date", (*base, "effective", end),
@@ -698,7 +709,9 @@ def _compile_rule(raw: dict, base: tuple, src: _Source, shared: dict, check: _Ch
                 raw.get("silent"), raw.get("recommendation"), _as_set(applies.get("service")),
                 _as_set(applies.get("service_group")),
                 compile_test(parse_condition(relation["item"], named)) if relation else None,
-                relation["text"] if relation else None)
+                relation["text"] if relation else None,
+                compile_test(parse_condition(known["test"], named)) if known else None,
+                compile_template(known["reason"]) if known else None)
 
 
 def _no_decision(values: dict) -> None:
