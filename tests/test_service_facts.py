@@ -103,6 +103,11 @@ CATEGORIES = [
     ("Cervical MRI imaging reportedly showed a 2-mm disc bulge, without cord impingement.", None,
      {"services.prior_imaging": True}),
     ("The patient also had normal strength.", None, {"services.neuro_deficit": False}),
+    # a significant change since the earlier study, or none
+    ("Subjective complaint reported November 07, 2016 visit noted the patient worsened with \"new numbness to below "
+     "right knee.\"", None, {"services.significant_change": True}),
+    ("On (11-28- 16) the injured worker was evaluated for thoracic and cervical spine pain which were noted to be "
+     "unchanged.", None, {"services.significant_change": False}),
     ("There was no indication that pain medication is being reduced or not tolerated to warrant the requested "
      "treatment.", None, {"services.medication_reduced_or_not_tolerated": False}),
 ]

@@ -266,6 +266,31 @@ def _home_exercise(s: Sentence, assessor: Assessor) -> list[Finding]:
     return []
 
 
+#: A significant change since the earlier study (new or worsening deficits), or the condition said to be unchanged.
+_CHANGED = _p(
+    r"worsen(?:ed|ing)\s+with\s+[\"']?new",
+    r"new(?:ly)?\s+(?:onset\s+(?:of\s+)?)?(?:numbness|weakness|tingling|deficits?|"
+    r"radicular\s+(?:pain|symptoms)|radiating\s+pain)",
+    r"(?:progressive|progressing|worsening)\s+(?:neurolog\w*\s+)?(?:deficits?|weakness|numbness)",
+    r"significant(?:ly)?\s+(?:change[sd]?|worse(?:ned)?)\s+in\s+(?:\w+\s+)?(?:symptoms|findings|examination)")
+_UNCHANGED = re.compile(
+    r"\b(?:pain|symptoms|condition|findings|examination|complaints?)\s+(?:\w+\s+){0,4}?(?:were|was|is|are|remain(?:s|ed)?)"
+    r"\s+(?:noted\s+to\s+be\s+|essentially\s+|largely\s+)?unchanged\b|\bno\s+(?:recent\s+)?significant\s+change\s+in\s+"
+    r"(?:\w+\s+)?(?:symptoms|findings)", re.I)
+
+
+def _significant_change(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """``services.significant_change``: new or worsening deficits (True); "noted to be unchanged" (False)."""
+    m = _CHANGED.search(s.text)
+    if m:
+        a = assessor(s.text, m.start(), m.end())
+        if not (a.uncertain or a.hypothetical):
+            return [_finding("services.significant_change", not a.negated, s, cue=a.cue)]
+    if _UNCHANGED.search(s.text):
+        return [_finding("services.significant_change", False, s)]
+    return []
+
+
 _CARE = (rf"(?:conservative|non-?operative|treatment|treatments|care|therapy|therapies|medications?|injections?|"
          rf"{_THERAPY}|home\s+exercises?)")
 #: Conservative care given and failed: "failed conservative treatment", "continues to have pain despite physical
@@ -529,7 +554,8 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
              *_objective_deficit(s, scoped), *_visit_counts(s, assessor, requests),
              *_benefit(s, assessor, requests),
              *_conservative_care(s, assessor), *_prior_imaging(s, assessor), *_care_failed(s, assessor),
-             *_home_exercise(s, assessor), *chronic_pain_service_findings(s, assessor, concepts)]
+             *_home_exercise(s, assessor), *_significant_change(s, assessor),
+             *chronic_pain_service_findings(s, assessor, concepts)]
     if _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]   # only what the records are said to lack
     return [*found, *_care_given_by_its_outcome(s, found), *_region_findings(s, found)]
