@@ -106,6 +106,19 @@ def item_json(item: ItemResult, sections: tuple[str, ...], specialty: str | None
     return before[:-1] + ',"criteria":[' + criteria + "]," + after[1:]
 
 
+_PAIRS: dict[tuple[str, Status], tuple[str, str]] = {}
+
+
+def _pair(criterion: str, status: Status) -> tuple[str, str]:
+    """A profile's ``(criterion id, status)``, one object per pair: rows sent between processes pickle small."""
+    pair = _PAIRS.get((criterion, status))
+    if pair is None:
+        if len(_PAIRS) > 10_000:
+            _PAIRS.clear()
+        pair = _PAIRS[(criterion, status)] = (criterion, str(status))
+    return pair
+
+
 def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
     """The rule's source section (or its pages) as the breakdown key for items from case files."""
     rule = ruleset.get(rule_id) if rule_id else None
@@ -135,7 +148,7 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
             item_sections = rule_sections(ruleset, item.rule)
         row = Row(item.case_id, item.index, item.request, item.source, item.kind, item.drug, item.drug_class,
                   item.rule, item_sections, specialty, item.predicted, item.actual,
-                  tuple((c.id, str(c.status)) for c in item.criteria), item.coverage, item.service)
+                  tuple([_pair(c.id, c.status) for c in item.criteria]), item.coverage, item.service)
         deciding = deciding_criteria(item) if item.criteria else []
         line = item_json(item, item_sections, specialty, row.agrees, [c.id for c in deciding])
         disagreement = None

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
-from collections.abc import Iterable
+import os
 from typing import IO, Any
 
 from checker.audit.run import AuditResult
@@ -21,14 +22,48 @@ def head(result: AuditResult) -> dict[str, Any]:
             "input_warnings": [p.to_dict() for p in result.notices]}
 
 
-def _array(out: IO[str], lines: Iterable[str]) -> None:
+#: Bytes copied at a time where the kernel cannot copy.
+BLOCK = 1 << 20
+
+
+def _array(out: IO[str], spool: IO[bytes]) -> None:
+    """The spooled documents as a JSON array, one element per line: the spool holds them with their separators
+    already (:data:`.work.SEPARATOR`), so this is a copy (in the kernel, where the report is a UTF-8 file)."""
+    spool.flush()
+    size = spool.seek(0, 2)
+    if not size:
+        out.write("[]")
+        return
     out.write("[")
-    first = True
-    for line in lines:
-        out.write("\n  " if first else ",\n  ")
-        out.write(line)
-        first = False
-    out.write("\n ]" if not first else "]")
+    _copy(spool, 1, size - 1, out)  # after the first separator's comma
+    out.write("\n ]")
+
+
+def _copy(spool: IO[bytes], offset: int, count: int, out: IO[str]) -> None:
+    buffer = getattr(out, "buffer", None)
+    if buffer is None or codecs.lookup(getattr(out, "encoding", None) or "ascii").name != "utf-8":
+        spool.seek(offset)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        while count > 0:
+            block = spool.read(min(count, BLOCK))
+            count -= len(block)
+            out.write(decoder.decode(block))
+        spool.seek(0, 2)
+        return
+    out.flush()
+    buffer.flush()
+    try:
+        target = buffer.fileno()
+        while count > 0:
+            sent = os.sendfile(target, spool.fileno(), offset, count)
+            offset, count = offset + sent, count - sent
+    except (OSError, AttributeError, ValueError):  # no sendfile here (or not a file): copy through memory
+        spool.seek(offset)
+        while count > 0:
+            block = spool.read(min(count, BLOCK))
+            count -= len(block)
+            buffer.write(block)
+        spool.seek(0, 2)
 
 
 def write_json(result: AuditResult, out: IO[str]) -> None:
@@ -37,7 +72,7 @@ def write_json(result: AuditResult, out: IO[str]) -> None:
     for key, value in head(result).items():
         out.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
     out.write(' "disagreements": ')
-    _array(out, (json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in result.disagreements()))
+    _array(out, result.disagreements_spool)
     out.write(',\n "items": ')
-    _array(out, result.item_lines())
+    _array(out, result.items_spool)
     out.write("\n}\n")

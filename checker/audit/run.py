@@ -64,9 +64,10 @@ def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | Non
         pool.join()
 
 
-def _spool() -> IO[str]:
-    """An anonymous temporary file, closed by :meth:`AuditResult.close`."""
-    return tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives as long as the result
+def _spool() -> IO[bytes]:
+    """An anonymous temporary file of JSON documents (UTF-8, each after :data:`.work.SEPARATOR`), closed by
+    :meth:`AuditResult.close`."""
+    return tempfile.TemporaryFile("w+b")  # noqa: SIM115 - lives as long as the result
 
 
 @dataclass
@@ -83,16 +84,12 @@ class AuditResult:
     run_id: int | None = None
     warnings: dict[str, int] = field(default_factory=dict)  # each MTUS edition warning: how many items it concerns
     notices: list[Problem] = field(default_factory=list)  # warnings about the inputs (a case id given twice)
-    items_spool: IO[str] = field(default_factory=lambda: _spool())
-    disagreements_spool: IO[str] = field(default_factory=lambda: _spool())
-
-    def item_lines(self) -> Iterator[str]:
-        """Every item's JSON (one line each, no newline), in input order."""
-        yield from _lines(self.items_spool)
+    items_spool: IO[bytes] = field(default_factory=lambda: _spool())
+    disagreements_spool: IO[bytes] = field(default_factory=lambda: _spool())
 
     def items(self) -> Iterator[dict[str, Any]]:
         """Every item as a dict, in input order."""
-        return (json.loads(line) for line in self.item_lines())
+        return (json.loads(line) for line in _lines(self.items_spool))
 
     def disagreements(self) -> Iterator[dict[str, Any]]:
         """Every disagreement with its deciding criteria and evidence, in input order."""
@@ -107,11 +104,14 @@ class AuditResult:
         self.disagreements_spool.close()
 
 
-def _lines(spool: IO[str]) -> Iterator[str]:
+def _lines(spool: IO[bytes]) -> Iterator[bytes]:
+    """The spooled JSON documents, one at a time (a document has no raw newline, and ends in a brace)."""
     spool.flush()
     spool.seek(0)
     for line in spool:
-        yield line.rstrip("\n")
+        line = line.strip(b" ,\n")
+        if line:
+            yield line
     spool.seek(0, 2)
 
 
@@ -155,29 +155,31 @@ def _aggregate(paths: list[str | Path], ruleset: RuleSet, rule_problems: list[Pr
     batch: list = []
     stats = result.stats
     first_input: dict[str, str] = {}  # case id -> the input that first carried it
+    items_spool, disagreements_spool, warnings = result.items_spool, result.disagreements_spool, result.warnings
     for outcome in outcomes:
         result.inputs += 1
         if outcome.problem is not None:
             result.errors.append(outcome.problem)
         stats.cases += outcome.cases
-        for case_id in dict.fromkeys(record.row.case_id for record in outcome.records):
+        rows = outcome.rows
+        for case_id in dict.fromkeys(row.case_id for row in rows):
             first = first_input.setdefault(case_id, outcome.path)
             if first != outcome.path:
                 result.notices.append(Problem(outcome.path, f"case {case_id} is also in {first}: its items are "
                                               "counted twice", hint="audit one of the two (a letter and the case "
                                               "encoded from it carry the same case id)", code="duplicate-case-id"))
-        for record in outcome.records:
-            stats.add(record.row)
-            for warning in record.warnings:
-                result.warnings[warning] = result.warnings.get(warning, 0) + 1
-            result.items_spool.write(record.item_json + "\n")
-            if record.disagreement_json is not None:
-                result.disagreements_spool.write(record.disagreement_json + "\n")
-            if recorder.on:
-                batch.append(record.row)
-        if recorder.on and len(batch) >= 1000:
-            recorder.write(lambda rows=batch: store.add_items(result.run_id, rows))
-            batch = []
+        for row in rows:
+            stats.add(row)
+        for warning, n in outcome.warnings:
+            warnings[warning] = warnings.get(warning, 0) + n
+        items_spool.write(outcome.items)
+        if outcome.disagreements:
+            disagreements_spool.write(outcome.disagreements)
+        if recorder.on:
+            batch += rows
+            if len(batch) >= 1000:
+                recorder.write(lambda rows=batch: store.add_items(result.run_id, rows))
+                batch = []
         if on_file is not None:
             on_file(outcome)
     result.finished = _now()

@@ -8,7 +8,6 @@ number of items.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +29,13 @@ class Confusion:
     items: int = 0
 
     def add(self, row: Row) -> None:
-        self.items += 1
-        if row.compared:
-            self.counts[(row.actual, row.predicted)] += 1
+        self.count(row.actual, row.predicted)
+
+    def count(self, actual: str | None, predicted: str | None, n: int = 1) -> None:
+        """Count ``n`` items with this actual and predicted outcome (compared when they have both)."""
+        self.items += n
+        if actual is not None and predicted is not None:
+            self.counts[(actual, predicted)] += n
 
     @property
     def compared(self) -> int:
@@ -93,9 +96,14 @@ class Group:
 
 
 class AuditStats:
-    """All the audit's aggregates, updated one row at a time."""
+    """All the audit's aggregates, updated one row at a time.
+
+    A row is first counted under a compact key (the fields the tables read); the tables are filled from those
+    counts when they are read, or when there are :attr:`FOLD_AT` distinct keys: an archive repeats the same few
+    thousand combinations, so most rows cost one counter increment."""
 
     BREAKDOWNS = ("drug_class", "rule", "section", "specialty")
+    FOLD_AT = 4096
 
     def __init__(self, examples: int = 20):
         self.examples = examples
@@ -109,31 +117,15 @@ class AuditStats:
         self.groups: dict[tuple, Group] = {}
         self.cases = 0
         self.no_actual = 0
-
-    def _keys(self, row: Row) -> dict[str, Iterable[str]]:
-        specialties = [s.strip() for s in (row.specialty or "").split(",") if s.strip()]
-        service = f"service: {row.service}" if row.service else "service: (unrecognised)"
-        return {"drug_class": [row.drug_class or (NONE_KEY if row.kind == "drug" else service)],
-                "rule": [row.rule or "(not covered)"],
-                "section": row.sections or [NONE_KEY],
-                "specialty": specialties or ["(unknown)"]}
+        self._pending: Counter = Counter()  # compact row (see _compact) -> items not yet in the tables
 
     def add(self, row: Row) -> None:
         """Count one item."""
-        self.total.add(row)
-        self.by_kind.setdefault(row.kind, Confusion()).add(row)
-        for name, keys in self._keys(row).items():
-            table = self.breakdowns[name]
-            for key in keys:
-                table.setdefault(key, Confusion()).add(row)
-        self.coverage["items"][row.kind] += 1
-        how = "predicted" if row.predicted is not None else row.coverage or "not_encoded"
-        self.coverage[how][row.kind] += 1
-        if how in NOT_COVERED and row.kind == "drug":
-            self.uncovered["drug"][row.drug or "(unknown drug)"] += 1
-            self.uncovered["drug_class"][row.drug_class or "(unclassified)"] += 1
-        if row.actual is None:
-            self.no_actual += 1
+        pending = self._pending
+        pending[(row.kind, row.drug, row.drug_class, row.service, row.rule, row.sections, row.specialty,
+                 row.predicted, row.actual, row.coverage)] += 1
+        if len(pending) >= self.FOLD_AT:
+            self._fold()
         if row.predicted is not None and row.actual in OUTCOMES:
             key = (row.rule, row.profile)
             group = self.groups.get(key)
@@ -145,6 +137,31 @@ class AuditStats:
                 sample.append({"case_id": row.case_id, "index": row.index, "request": row.request,
                                "source": row.source})
 
+    def _fold(self) -> None:
+        """Count the pending rows into the tables, in the order they were first seen."""
+        for (kind, drug, drug_class, service, rule, sections, specialty, predicted, actual, coverage), n in \
+                self._pending.items():
+            self.total.count(actual, predicted, n)
+            self.by_kind.setdefault(kind, Confusion()).count(actual, predicted, n)
+            specialties = [s.strip() for s in (specialty or "").split(",") if s.strip()]
+            service_key = f"service: {service}" if service else "service: (unrecognised)"
+            keys = {"drug_class": [drug_class or (NONE_KEY if kind == "drug" else service_key)],
+                    "rule": [rule or "(not covered)"], "section": sections or [NONE_KEY],
+                    "specialty": specialties or ["(unknown)"]}
+            for name, values in keys.items():
+                table = self.breakdowns[name]
+                for key in values:
+                    table.setdefault(key, Confusion()).count(actual, predicted, n)
+            self.coverage["items"][kind] += n
+            how = "predicted" if predicted is not None else coverage or "not_encoded"
+            self.coverage[how][kind] += n
+            if how in NOT_COVERED and kind == "drug":
+                self.uncovered["drug"][drug or "(unknown drug)"] += n
+                self.uncovered["drug_class"][drug_class or "(unclassified)"] += n
+            if actual is None:
+                self.no_actual += n
+        self._pending.clear()
+
     def inconsistencies(self) -> list[dict[str, Any]]:
         """Groups with the same rule and criteria statuses but both actual outcomes, largest first."""
         mixed = [g for g in self.groups.values() if all(g.counts[o] for o in OUTCOMES)]
@@ -153,6 +170,7 @@ class AuditStats:
 
     def summary(self) -> dict[str, Any]:
         """The contract's summary, extended with kappa, overturned caught and counts."""
+        self._fold()
         total = self.total
         return {"items": total.items, "compared": total.compared, "agreement": _round(total.agreement),
                 "kappa": _round(total.kappa), "confusion": total.matrix(),
@@ -165,12 +183,14 @@ class AuditStats:
 
     def breakdowns_dict(self) -> dict[str, dict[str, Any]]:
         """Each breakdown, keys ordered by number of items (most first)."""
+        self._fold()
         return {name: {k: c.to_dict() for k, c in sorted(table.items(), key=lambda kv: (-kv[1].items, kv[0]))}
                 for name, table in self.breakdowns.items()}
 
     def coverage_dict(self) -> dict[str, Any]:
         """Coverage by kind (covered: a prediction, or MTUS silent with its reason; not covered: no rule yet, or
         the item could not be read), and which drugs and classes are not covered."""
+        self._fold()
         c = self.coverage
         by_kind = {k: {"items": n, "covered": c["predicted"][k] + c["mtus_silent"][k],
                        "not_covered": sum(c[how][k] for how in NOT_COVERED), "predicted": c["predicted"][k],

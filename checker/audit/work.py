@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from checker.audit.collect import Source, load_source
-from checker.audit.items import Record, records
+from checker.audit.items import Record, Row, records
 from checker.core.errors import Problem
 from checker.engine.evaluate import evaluate
 from checker.rules.ruleset import RuleSet, load_rules
@@ -21,14 +21,38 @@ from checker.rules.ruleset import RuleSet, load_rules
 LETTER_WEIGHT = 16
 
 
+#: Before each item's JSON in :attr:`FileOutcome.items`: the JSON report's separator, so that the report copies
+#: the items as they are (after the first one's comma).
+SEPARATOR = ",\n  "
+
+
 class FileOutcome(NamedTuple):
-    """One input file's result: its records, or the problem that stopped it."""
+    """One input file's result, compact to send between processes: its items' rows (for the statistics and the
+    store) and their JSON (UTF-8, each after :data:`SEPARATOR`), or the problem that stopped it."""
 
     path: str
     kind: str
     problem: Problem | None
-    records: list[Record]
+    rows: list[Row]
     cases: int
+    items: bytes = b""
+    disagreements: bytes = b""  # the entries of the items that disagree with the reviewer
+    warnings: tuple[tuple[str, int], ...] = ()  # each MTUS edition warning and how many items it concerns
+
+
+def file_outcome(source: Source, records: list[Record], cases: int) -> FileOutcome:
+    """Pack one file's records for the hand-off (one string per file instead of one per item)."""
+    if not records:
+        return FileOutcome(source.path, source.kind, None, [], cases)
+    warnings: dict[str, int] = {}
+    for record in records:
+        for warning in record.warnings:
+            warnings[warning] = warnings.get(warning, 0) + 1
+    disagreements = [r.disagreement_json for r in records if r.disagreement_json is not None]
+    return FileOutcome(source.path, source.kind, None, [r.row for r in records], cases,
+                       (SEPARATOR + SEPARATOR.join([r.item_json for r in records])).encode(),
+                       (SEPARATOR + SEPARATOR.join(disagreements)).encode() if disagreements else b"",
+                       tuple(warnings.items()))
 
 
 _RULES: RuleSet | None = None
@@ -70,7 +94,7 @@ def audit_source(source: Source) -> FileOutcome:
     except Exception as exc:  # noqa: BLE001 - one bad case must not stop the batch
         problem = Problem(source.path, f"internal error while evaluating: {type(exc).__name__}: {exc}")
         return FileOutcome(source.path, source.kind, problem, [], 0)
-    return FileOutcome(source.path, source.kind, None, out, len(loaded.cases))
+    return file_outcome(source, out, len(loaded.cases))
 
 
 def audit_chunk(chunk: list[Source]) -> list[FileOutcome]:
