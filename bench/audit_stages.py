@@ -6,8 +6,10 @@ Each stage runs over every case before the next one starts (so each is timed alo
 case files (``bench/audit_scale.py``'s generator, fixed seed): reading the files, parsing them (as the
 audit does: ``loads_plain``, which reads JSON as the YAML loader would), schema
 validation, request parsing, derived facts and rule evaluation, output building (the per-item
-records and JSON), the statistics, the SQLite store, and rendering the JSON report. Medians of
-``--repeat`` rounds, in microseconds of CPU time (this process's user + system: the machine is shared, and
+records and JSON, packed per file as a worker sends them), the hand-off between processes (pickling
+chunks of files as ``--jobs`` does, and unpickling them), the statistics and the spool, the SQLite
+store (``--db``; its waits for the disk are not CPU time), and rendering the JSON report into a file.
+Medians of ``--repeat`` rounds, in microseconds of CPU time (this process's user + system: the machine is shared, and
 wall time counts the other processes' turns) per item, beside the engine's own cost per item. The garbage collector is
 off while a stage runs: the audit drops each item as soon as it is recorded, but here each stage keeps all
 its output for the next, and full collections over that heap would be charged to whichever stage ran into them.
@@ -17,8 +19,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import json
+import pickle
 import statistics
 import sys
 import tempfile
@@ -29,10 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from audit_scale import make_cases  # noqa: E402
 
+from checker.audit.collect import Source  # noqa: E402
 from checker.audit.items import records  # noqa: E402
-from checker.audit.run import run_audit  # noqa: E402
-from checker.audit.stats import AuditStats  # noqa: E402
+from checker.audit.run import CHUNK, aggregate  # noqa: E402
 from checker.audit.store import Store  # noqa: E402
+from checker.audit.work import file_outcome  # noqa: E402
 from checker.audit.writers import write_report  # noqa: E402
 from checker.core.limits import CASE_FILE_BYTES  # noqa: E402
 from checker.core.schema_errors import schema_problems  # noqa: E402
@@ -63,19 +66,30 @@ def one_round(files: list[Path]) -> dict[str, float]:
     cases = [Case(d, str(f)) for d, f in pairs]
     timed("parse requests", lambda: [parse_request(r["text"]) for c in cases for r in c.data["requests"]])
     items = timed("facts + evaluate", lambda: [evaluate(c, rules) for c in cases])
-    recs = timed("build records + JSON",
-                 lambda: [r for c, i in zip(cases, items, strict=True) for r in records(c, i, rules, None, None)])
-    stats = AuditStats(20)
-    timed("statistics", lambda: [stats.add(r.row) for r in recs])
+    outcomes = timed("build records + JSON", lambda: [
+        file_outcome(Source(str(f), "case"), records(c, i, rules, None, None), 1)
+        for f, c, i in zip(files, cases, items, strict=True)])
+    sent = timed("hand-off: pickle", lambda: [pickle.dumps(outcomes[n:n + CHUNK], pickle.HIGHEST_PROTOCOL)
+                                              for n in range(0, len(outcomes), CHUNK)])
+    timed("hand-off: unpickle", lambda: [pickle.loads(chunk) for chunk in sent])
+    result = timed("statistics + spool", lambda: aggregate([str(files[0].parent.parent)], rules, [], outcomes,
+                                                           None, None, 20))
+    rows = [row for outcome in outcomes for row in outcome.rows]
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "runs.sqlite")
         run_id = store.begin_run(rules.provenance, ["bench"], "now")
-        timed("store (SQLite)", lambda: store.add_items(run_id, [r.row for r in recs]))
+
+        def record() -> None:
+            for n in range(0, len(rows), 1000):
+                store.add_items(run_id, rows[n:n + 1000])
+            store.finish_run(run_id, "now", result.stats.summary(), len(files), 0)
+
+        timed("store (SQLite)", record)
         store.close()
-    result = run_audit([files[0].parent.parent])
-    timed("render JSON report", lambda: write_report(result, "json", io.StringIO()))
+    with tempfile.TemporaryFile("w", encoding="utf-8") as out:
+        timed("render JSON report", lambda: write_report(result, "json", out))
     result.close()
-    seconds["items"] = len(recs)
+    seconds["items"] = len(rows)
     return seconds
 
 

@@ -135,15 +135,15 @@ def run_audit(paths: list[str | Path], *, rules_path: str | Path | None = None, 
 
         with dask_client(scheduler, jobs) as client:
             audit = DaskAudit(client, rules, as_of, edition_policy, ruleset.provenance, scheduler)
-            return _aggregate(paths, ruleset, rule_problems, audit.outcomes(iter_sources(paths), chunk),
+            return aggregate(paths, ruleset, rule_problems, audit.outcomes(iter_sources(paths), chunk),
                               on_file, store, examples)
     if executor != "local":
         raise ValueError(f"unknown executor {executor!r}; expected local or dask")
     outcomes = ordered_outcomes(iter_sources(paths), jobs, rules, as_of, ruleset, chunk, edition_policy)
-    return _aggregate(paths, ruleset, rule_problems, outcomes, on_file, store, examples)
+    return aggregate(paths, ruleset, rule_problems, outcomes, on_file, store, examples)
 
 
-def _aggregate(paths: list[str | Path], ruleset: RuleSet, rule_problems: list[Problem],
+def aggregate(paths: list[str | Path], ruleset: RuleSet, rule_problems: list[Problem],
                outcomes: Iterable[FileOutcome], on_file: Callable[[FileOutcome], None] | None, store: Any,
                examples: int) -> AuditResult:
     """Fold the outcomes, in order, into statistics, spooled items and the store."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -50,6 +51,9 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_match ON items (run_id, case_id, item_index, request);
 """
 
+#: Seconds between commits while items are added (a commit waits for the disk; other audits writing to the same
+#: file wait at most this long for the lock, besides).
+COMMIT_EVERY = 1.0
 
 # Item b (of another run) is item a: same case id, same input, same place in it, same request text.
 _SAME_ITEM = "b.case_id = a.case_id AND b.source IS a.source AND b.item_index = a.item_index AND b.request = a.request"
@@ -70,6 +74,8 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise InputError(Problem(self.path, f"not an audit database: {exc}")) from None
         self._seq: dict[int, int] = {}
+        self._profiles: dict[tuple, str] = {}  # criteria profile -> its JSON (an archive repeats a few)
+        self._committed = time.monotonic()
 
     def __enter__(self) -> Store:
         return self
@@ -105,15 +111,25 @@ class Store:
         """Append items to a run, in order."""
         seq = self._seq.get(run_id, 0)
         values = []
+        profiles = self._profiles
         for row in rows:
+            criteria = profiles.get(row.profile)
+            if criteria is None:
+                if len(profiles) > 10_000:
+                    profiles.clear()
+                criteria = profiles[row.profile] = json.dumps([list(p) for p in row.profile])
             values.append((run_id, seq, row.case_id, row.index, row.request, row.source, row.kind, row.drug,
-                           row.drug_class, row.rule, row.predicted, row.actual,
-                           json.dumps([list(p) for p in row.profile])))
+                           row.drug_class, row.rule, row.predicted, row.actual, criteria))
             seq += 1
         with self._writing("adding items"):
             self.db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
-            self.db.commit()
+            if time.monotonic() - self._committed >= COMMIT_EVERY:
+                self._commit()
         self._seq[run_id] = seq
+
+    def _commit(self) -> None:
+        self.db.commit()
+        self._committed = time.monotonic()
 
     def finish_run(self, run_id: int, finished: str, summary: dict[str, Any], files: int, errors: int) -> None:
         """Close a run with its summary: only then does it count as finished."""
@@ -122,7 +138,7 @@ class Store:
                             "summary=? WHERE id=?", (finished, files, errors, summary["items"],
                                                      summary["agreement"], summary.get("kappa"),
                                                      json.dumps(summary), run_id))
-            self.db.commit()
+            self._commit()
 
     def runs(self) -> list[dict[str, Any]]:
         """Every run, oldest first."""
