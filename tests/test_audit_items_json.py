@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, SEEDS_DIR
 
 from checker.audit.collect import load_case_file, load_letter
-from checker.audit.items import _json, criterion_json, deciding_criteria, item_doc, item_json, records
+from checker.audit.items import _json, criteria_json, deciding_criteria, item_doc, item_json, records
 from checker.audit.report_json import head
 from checker.audit.run import run_audit
 from checker.audit.sink import open_output
@@ -61,7 +61,7 @@ def test_facts_equal_as_keys_still_render_apart(values):
     path = next(iter(criterion.facts))
     for value in (*values, *values):
         variant = replace(criterion, facts={**criterion.facts, path: value})
-        assert criterion_json(variant) == _json(variant.to_dict())
+        assert criteria_json([variant])[0] == _json(variant.to_dict())
 
 
 def _expected_report(result) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from checker.core.status import Status
@@ -56,36 +57,56 @@ class Record(NamedTuple):
     warnings: tuple[str, ...] = ()
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
-                            default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+def _default(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+# The C encoder that JSONEncoder.encode makes on every call, made once (no check for circular data: there is none).
+_C_ENCODER = c_make_encoder and c_make_encoder(None, _default, encode_basestring, None, ":", ",", False, False, True)
 
 
 def _json(value: Any) -> str:
-    return _ENCODER.encode(value)
+    return "".join(_C_ENCODER(value, 0)) if _C_ENCODER else _ENCODER.encode(value)
 
 
-#: (criterion id, status, text, id(citation), explanation, fact paths, values, their types) -> (citation, JSON)
-_RENDERED: dict[tuple, tuple[dict, str]] = {}
+#: (criterion id, status, text, id(citation), explanation, fact paths, values, their types)
+#:   -> (citation, the criterion's JSON, its profile pair)
+_RENDERED: dict[tuple, tuple[dict, str, tuple[str, str]]] = {}
 _RENDERED_MAX = 10_000  # ~5 MB; many distinct facts (or short-lived rule sets, in tests): start again
 _KEY_TYPES = frozenset({type(None), bool, int, float, str, date})  # values a key tells apart (with their types)
 
 
-def criterion_json(criterion: CriterionResult) -> str:
-    """``_json(criterion.to_dict())``, rendered once per criterion, status, explanation and facts read (an archive
-    repeats them: the text and citation are most of the ~2.7 kB of an item's criteria)."""
-    citation, facts = criterion.citation, criterion.facts
-    values = tuple(facts.values())
-    types = tuple(map(type, values))  # True == 1 == 1.0 as keys, but not in JSON
-    if not _KEY_TYPES.issuperset(types):
-        return _json(criterion.to_dict())
-    key = (criterion.id, criterion.status, criterion.text, id(citation), criterion.explanation, tuple(facts),
-           values, types)
-    known = _RENDERED.get(key)
-    if known is None or known[0] is not citation:
+def criteria_json(criteria: list[CriterionResult]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The criteria's JSON array elements (``_json(c.to_dict())`` joined by commas) and their profile (``(id,
+    status)`` pairs, one object per pair: rows pickle small). Each criterion is rendered once per status,
+    explanation and facts read: an archive repeats them, and the text and citation are most of an item's JSON."""
+    parts, profile = [], []
+    rendered = _RENDERED
+    for criterion in criteria:
+        citation, facts = criterion.citation, criterion.facts
+        values = tuple(facts.values())
+        key = (criterion.id, criterion.status, criterion.text, id(citation), criterion.explanation, tuple(facts),
+               values, tuple(map(type, values)))  # the types: True == 1 == 1.0 as keys, but not in JSON
+        try:
+            known = rendered.get(key)
+        except TypeError:  # a list among the facts
+            known = None
+        if known is None or known[0] is not citation:
+            known = _render(criterion, key)
+        parts.append(known[1])
+        profile.append(known[2])
+    return ",".join(parts), tuple(profile)
+
+
+def _render(criterion: CriterionResult, key: tuple) -> tuple[dict, str, tuple[str, str]]:
+    """A criterion rendered, and kept when its facts are plain values (a key tells those apart)."""
+    known = (criterion.citation, _json(criterion.to_dict()), (criterion.id, str(criterion.status)))
+    if _KEY_TYPES.issuperset(key[-1]):
         if len(_RENDERED) >= _RENDERED_MAX:
             _RENDERED.clear()
-        known = _RENDERED[key] = (citation, _json(criterion.to_dict()))
-    return known[1]
+        _RENDERED[key] = known
+    return known
 
 
 def item_doc(item: ItemResult, sections: tuple[str, ...], specialty: str | None, agrees: bool | None,
@@ -97,30 +118,34 @@ def item_doc(item: ItemResult, sections: tuple[str, ...], specialty: str | None,
 
 def item_json(item: ItemResult, sections: tuple[str, ...], specialty: str | None, agrees: bool | None,
               deciding: list[str]) -> str:
-    """``_json(item_doc(...))``, byte for byte, with each criterion from :func:`criterion_json`."""
+    """``_json(item_doc(...))``, byte for byte, with the criteria from :func:`criteria_json` spliced in."""
+    return _item_json(item, criteria_json(item.criteria)[0], sections, specialty, agrees, deciding)
+
+
+def _item_json(item: ItemResult, criteria: str, sections: tuple[str, ...], specialty: str | None,
+               agrees: bool | None, deciding: list[str]) -> str:
     before = _json({"case_id": item.case_id, "source": item.source, "index": item.index,
                     **item.fields_before_criteria()})
     after = _json({**item.fields_after_criteria(), "agree": agrees, "sections": list(sections),
                    "reviewer_specialty": specialty, "deciding": deciding})
-    criteria = ",".join([criterion_json(c) for c in item.criteria])
     return before[:-1] + ',"criteria":[' + criteria + "]," + after[1:]
 
 
-_PAIRS: dict[tuple[str, Status], tuple[str, str]] = {}
-
-
-def _pair(criterion: str, status: Status) -> tuple[str, str]:
-    """A profile's ``(criterion id, status)``, one object per pair: rows sent between processes pickle small."""
-    pair = _PAIRS.get((criterion, status))
-    if pair is None:
-        if len(_PAIRS) > 10_000:
-            _PAIRS.clear()
-        pair = _PAIRS[(criterion, status)] = (criterion, str(status))
-    return pair
+_SECTIONS: dict[tuple[int, str | None], tuple[RuleSet, tuple[str, ...]]] = {}
 
 
 def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
-    """The rule's source section (or its pages) as the breakdown key for items from case files."""
+    """The rule's source section (or its pages) as the breakdown key for items from case files (kept per rule set
+    and rule: finding a rule by id reads the whole list)."""
+    known = _SECTIONS.get((id(ruleset), rule_id))
+    if known is None or known[0] is not ruleset:
+        if len(_SECTIONS) > 10_000:
+            _SECTIONS.clear()
+        known = _SECTIONS[(id(ruleset), rule_id)] = (ruleset, _rule_sections(ruleset, rule_id))
+    return known[1]
+
+
+def _rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
     rule = ruleset.get(rule_id) if rule_id else None
     if rule is None:
         return ()
@@ -146,11 +171,12 @@ def records(case: Case, items: list[ItemResult], ruleset: RuleSet, specialty: st
             item_sections = tuple(sections[item.index]) if item.index < len(sections) else ()
         else:
             item_sections = rule_sections(ruleset, item.rule)
+        criteria, profile = criteria_json(item.criteria)
         row = Row(item.case_id, item.index, item.request, item.source, item.kind, item.drug, item.drug_class,
-                  item.rule, item_sections, specialty, item.predicted, item.actual,
-                  tuple([_pair(c.id, c.status) for c in item.criteria]), item.coverage, item.service)
+                  item.rule, item_sections, specialty, item.predicted, item.actual, profile, item.coverage,
+                  item.service)
         deciding = deciding_criteria(item) if item.criteria else []
-        line = item_json(item, item_sections, specialty, row.agrees, [c.id for c in deciding])
+        line = _item_json(item, criteria, item_sections, specialty, row.agrees, [c.id for c in deciding])
         disagreement = None
         if row.agrees is False:
             disagreement = _json({
