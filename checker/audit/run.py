@@ -67,7 +67,7 @@ def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | Non
 def _spool() -> IO[bytes]:
     """An anonymous temporary file of JSON documents (UTF-8, each after :data:`.work.SEPARATOR`), closed by
     :meth:`AuditResult.close`."""
-    return tempfile.TemporaryFile("w+b")  # noqa: SIM115 - lives as long as the result
+    return tempfile.TemporaryFile("w+b", buffering=1 << 20)  # noqa: SIM115 - lives as long as the result
 
 
 @dataclass
