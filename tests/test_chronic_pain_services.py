@@ -216,3 +216,9 @@ def test_a_tens_unit_for_a_recent_strain_does_not_meet_the_tens_criteria():
     status = {c.id: c.status for c in result.criteria}
     assert result.predicted == "upheld" and status["es-adjunct-home-trial"] == "met"
     assert status["tens-condition"] == "not_met" and status["tens-three-months"] == "not_met"
+
+
+def test_an_electrocardiogram_outside_surgery_is_mtus_silent():
+    # CM17-0013587: "The MTUS Guidelines are silent on these issues."
+    _, result, _ = _letter_item("CM17-0013587", "Electrocardiogram")
+    assert result.rule == "mtus.silent.electrocardiogram" and result.predicted is None
