@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import FIXTURES, ROOT, run_mtus
 
 from checker.core.codes import CODES, Severity
@@ -102,6 +103,13 @@ def test_an_injury_after_the_report_is_an_error(tmp_path: Path):
     with pytest.raises(InputError) as caught:
         load_cases(case)
     assert caught.value.problem.code == "injury-after-report"
+    for name, text in (("case.json", json.dumps(yaml.safe_load(case.read_text()))), ("case.yaml", case.read_text())):
+        folder = tmp_path / name.replace(".", "-")
+        folder.mkdir()
+        (folder / name).write_text(text)
+        audit = run_mtus("audit", folder, "-f", "json", "-o", tmp_path / f"{name}-report.json")
+        assert audit.returncode == 2, f"audit accepted {name} with an injury after its report"
+        assert "injury.date 2017-03-04 is after the report date 2016-11-01" in audit.stderr
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -122,8 +122,8 @@ def _fast_cases(path: str) -> list[Case]:
     """Parse without positions and validate; any problem raises."""
     data: Any = loads_plain(read_text(path, CASE_FILE_BYTES, "case file"), path)
     if isinstance(data, dict) and "cases" in data and "case_id" not in data:
-        return [case_from_data(c, path) for c in data["cases"]]
-    return [case_from_data(data, path)]
+        return [case_from_data(c, path, written=True) for c in data["cases"]]
+    return [case_from_data(data, path, written=True)]
 
 
 def load_case_file(path: str) -> list[Case]:
