@@ -254,3 +254,26 @@ def test_records_without_previous_use_make_the_drug_new():
         "The patient has been taking Norco since at least 03/01/2016.",
         "The medical records do not document previous use of Norco.")
     assert letter_to_case_data(parse_letter(text))["requests"][0]["continuing"] is False
+
+
+def test_a_quotation_left_open_ends_where_the_reviewer_turns_to_the_records():
+    # CM17-0000859 (tuning half): 'The ODG states; "NCS is not recommended, ... obvious.' never closes its quotation;
+    # the reviewer's next sentence is about this patient's records, and so are the sentences after it.
+    from checker.ingest.sentences import letter_sentences
+
+    sentences = letter_sentences(read_letter(ROOT / "cases" / "letters" / "pdf" / "CM17-0000859.pdf"))
+    records = next(s for s in sentences if s.text.startswith("The available medical record does not provide"))
+    assert records.factual and not records.guideline
+    later = next(s for s in sentences if s.text.startswith("With appropriate documentation EMG"))
+    assert not later.guideline
+    odg = next(s for s in sentences if s.text.startswith("The ODG states"))
+    assert odg.guideline and not odg.factual
+
+
+def test_general_and_boilerplate_sentences_are_told_apart():
+    # a rationale sentence about treatments in general is `general`, never `boilerplate` (the 2016 tapering paragraph)
+    from checker.ingest.sentences import letter_sentences
+
+    sentences = letter_sentences(read_letter(ROOT / "cases" / "letters" / "pdf" / "CM17-0000859.pdf"))
+    general = [s for s in sentences if s.general]
+    assert general and not any(s.boilerplate for s in general)

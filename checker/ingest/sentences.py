@@ -171,6 +171,15 @@ _RECORDS_LEAD = re.compile(
     r"(?:no|a\s+lack)\b)",
     re.I,
 )
+#: A sentence that speaks of this patient's records: no guideline says it, so a quotation whose closing mark is missing
+#: ('The ODG states; "NCS is not recommended, ... obvious. The available medical record does not provide ...') ends
+#: before it.
+_QUOTE_BREAK = re.compile(
+    r"(?:in\s+this\s+case|a\s+review\s+of\s+the|per\s+the\s+(?:records?|documentation|notes?)|"
+    r"the\s+(?:available|submitted|provided|enclosed)\s+(?:medical\s+)?(?:records?|reports?|documentation|notes)|"
+    r"this\s+(?:patient|injured\s+worker|claimant)|the\s+(?:injured\s+worker|claimant|applicant)\b)",
+    re.I,
+)
 # "There is no review of CURES ..., which is Guideline recommended": the guideline remark trails a fact
 _GUIDELINE_TAIL = re.compile(
     r",?\s+(?:which|that|as)\s+(?:is|are|was)\s+(?:not\s+)?(?:the\s+)?(?:Guidelines?|MTUS|ODG)\s+(?:recommended|"
@@ -254,12 +263,18 @@ def factual_clauses(sentence: str) -> list[tuple[str, int, int, str]]:
 
 def _section(text: str, offset: int, section: str, item: int | None) -> list[Sentence]:
     out = []
+    inside, seen = False, 0  # whether the sentence opens inside a quotation; the text read up to its start
     for sentence, s, e in split_sentences(text, offset):
         verdict, guideline, boiler = classify(sentence)
+        inside ^= text[seen: s - offset].count('"') % 2 == 1
+        seen = s - offset
+        if inside and _QUOTE_BREAK.match(sentence):
+            inside = False  # a quotation left open ends where the reviewer turns to the records
         # a sentence that opens inside a quotation quotes the guideline
-        quoted = section == "rationale" and (text[: s - offset].count('"') % 2 == 1 or sentence.startswith('"'))
+        quoted = section == "rationale" and (inside or sentence.startswith('"'))
         general = section == "rationale" and not _PATIENT_ANCHOR.search(sentence)
-        out.append(Sentence(sentence, s, e, section, item, verdict, guideline or quoted, boiler, general))
+        out.append(Sentence(sentence, s, e, section, item, verdict=verdict, guideline=guideline or quoted,
+                            general=general, boilerplate=boiler))
         if (verdict or guideline) and not (boiler or quoted):
             for clause, lo, hi, kind in factual_clauses(sentence):
                 out.append(Sentence(clause, s + lo, s + hi, section, item, clause=kind))
