@@ -131,21 +131,8 @@ def _item_json(item: ItemResult, criteria: str, sections: tuple[str, ...], speci
     return before[:-1] + ',"criteria":[' + criteria + "]," + after[1:]
 
 
-_SECTIONS: dict[tuple[int, str | None], tuple[RuleSet, tuple[str, ...]]] = {}
-
-
 def rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
-    """The rule's source section (or its pages) as the breakdown key for items from case files (kept per rule set
-    and rule: finding a rule by id reads the whole list)."""
-    known = _SECTIONS.get((id(ruleset), rule_id))
-    if known is None or known[0] is not ruleset:
-        if len(_SECTIONS) > 10_000:
-            _SECTIONS.clear()
-        known = _SECTIONS[(id(ruleset), rule_id)] = (ruleset, _rule_sections(ruleset, rule_id))
-    return known[1]
-
-
-def _rule_sections(ruleset: RuleSet, rule_id: str | None) -> tuple[str, ...]:
+    """The rule's source section (or its pages) as the breakdown key for items from case files."""
     rule = ruleset.get(rule_id) if rule_id else None
     if rule is None:
         return ()

@@ -17,8 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from checker.cli.app import EditionPolicy, EditionPolicyOption, RulesOption, app
-from checker.cli.common import ExitCode, output_format, parse_as_of, report_error
-from checker.core.errors import InputError, Problem
+from checker.cli.audit_run import AUDIT_FORMATS, EXECUTORS
 
 
 class _DefaultRunGroup(TyperGroup):
@@ -35,17 +34,8 @@ audit_app = typer.Typer(cls=_DefaultRunGroup, no_args_is_help=True,
 app.add_typer(audit_app, name="audit")
 
 
-class AuditFormat(str, Enum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    html = "html"
-    parquet = "parquet"
-
-
-class Executor(str, Enum):
-    local = "local"
-    dask = "dask"
+AuditFormat = Enum("AuditFormat", {f: f for f in AUDIT_FORMATS}, type=str)  # type: ignore[misc]
+Executor = Enum("Executor", {e: e for e in EXECUTORS}, type=str)  # type: ignore[misc]
 
 
 class DiffFormat(str, Enum):
@@ -54,12 +44,6 @@ class DiffFormat(str, Enum):
 
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="SQLite file recording audit runs.")]
-
-
-def _progress_wanted(flag: bool | None, output: Path | None) -> bool:
-    if flag is not None:
-        return flag
-    return sys.stderr.isatty() and (output is not None or sys.stdout.isatty())
 
 
 @audit_app.command("run")
@@ -83,47 +67,12 @@ def run(
     edition_policy: EditionPolicyOption = EditionPolicy.warn,
 ) -> None:
     """Evaluate letters and cases, compare with the actual outcomes, and report (exit 2 if any input was bad)."""
-    import os
+    from checker.cli.audit_run import run_audit_command
 
-    from checker.audit.progress import progress_bar
-    from checker.audit.run import run_audit
-    from checker.audit.sink import check_destinations, open_output
-    from checker.audit.writers import write_report
-
-    date = parse_as_of(as_of)
-    fmt = output_format(format.value if format else None, output, tuple(f.value for f in AuditFormat))
-    if fmt == "parquet" and output is None:
-        raise InputError(Problem("--format parquet", "Parquet is binary: name the file with -o items.parquet",
-                                 code="bad-output"))
-    workers = jobs or os.cpu_count() or 1
-    check_destinations(paths, output, db)
-    store = None
-    if db is not None:
-        from checker.audit.store import Store
-
-        store = Store(db)
-    try:
-        with progress_bar(paths, _progress_wanted(progress, output)) as on_file:
-            result = run_audit(paths, rules_path=rules, as_of=date, jobs=workers, on_file=on_file, store=store,
-                               edition_policy=edition_policy.value,
-                               executor="dask" if scheduler else executor.value, scheduler=scheduler)
-        try:
-            with open_output(output, paths) as out:
-                write_report(result, fmt, out, color=output is None and sys.stdout.isatty())
-        except BrokenPipeError:  # the reader went away (`| head`): stop quietly
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(ExitCode.FAILED) from None
-        finally:
-            result.close()
-    finally:
-        if store is not None:
-            store.close()
-    for problem in [*result.notices, *result.errors]:
-        report_error(problem)
-    if result.run_id is not None:
-        print(f"audit run {result.run_id} recorded in {db}", file=sys.stderr)
-    if result.errors:
-        raise typer.Exit(ExitCode.BAD_INPUT)
+    code = run_audit_command(paths, format.value if format else None, output, jobs, executor.value, scheduler, db,
+                             as_of, progress, rules, edition_policy.value)
+    if code:
+        raise typer.Exit(code)
 
 
 @audit_app.command("diff")

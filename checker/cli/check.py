@@ -13,6 +13,7 @@ from checker.cli.common import (
     output_format,
     parse_as_of,
     parse_edition_policy,
+    parse_plain,
     report_error,
 )
 
@@ -61,6 +62,7 @@ def run_check(cases: list[Path], fmt: str | None = None, output: Path | None = N
 
 _CHECK_OPTIONS = {"--format": "fmt", "-f": "fmt", "--output": "output", "-o": "output", "--as-of": "as_of",
                   "--rules": "rules", "--edition-policy": "edition_policy"}
+_CHECK_FLAGS = {"--fail-on-deny": "fail_on_deny", "--allow-uncovered": "allow_uncovered"}
 
 
 def plain_check(argv: list[str]) -> dict[str, Any] | None:
@@ -73,27 +75,9 @@ def plain_check(argv: list[str]) -> dict[str, Any] | None:
     """
     if not argv or argv[0] != "check":
         return None
-    args: dict[str, Any] = {"cases": []}
-    tokens = iter(argv[1:])
-    for token in tokens:
-        if token in ("--fail-on-deny", "--allow-uncovered") and token[2:].replace("-", "_") not in args:
-            args[token[2:].replace("-", "_")] = True
-            continue
-        if not token.startswith("-") or token == "-":
-            args["cases"].append(Path(token))
-            continue
-        name, eq, value = token.partition("=")
-        if not eq and token[:2] in ("-f", "-o") and len(token) > 2:
-            name, value, eq = token[:2], token[2:], "="
-        key = _CHECK_OPTIONS.get(name) if name.startswith("--") or len(name) == 2 else None
-        if key is None or key in args or (eq and name.startswith("-") and not name.startswith("--")
-                                          and token[2:3] == "="):
-            return None  # unknown or repeated option, "--", "-f=json": typer decides
-        if not eq:
-            value = next(tokens, None)
-            if value is None or value.startswith("-"):
-                return None
-        args[key] = value
+    args = parse_plain(argv[1:], _CHECK_OPTIONS, _CHECK_FLAGS, "cases")
+    if args is None:
+        return None
     if not args["cases"] or args.get("fmt", "text") not in CHECK_FORMATS or \
             args.get("edition_policy", "warn") not in EDITION_POLICIES:
         return None

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import IntEnum
 from pathlib import Path
+from typing import Any
 
 from checker.core.errors import InputError, Problem
 
@@ -97,3 +98,36 @@ def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...]
         raise InputError(Problem(str(output), f"the file name says {implied}, but --format is {fmt}",
                                  hint=f"use --format {implied}, or name the file for {fmt}", code="bad-output"))
     return fmt
+
+
+def parse_plain(tokens: list[str], options: dict[str, str], flags: dict[str, str],
+                positional: str) -> dict[str, Any] | None:
+    """Plain arguments as a dict (the entry point's way past typer): ``positional`` values, the ``options`` (each
+    name to its key: ``--opt value``, ``--opt=value`` or ``-fvalue``) and ``flags`` (name to key, value True; a
+    key may have two names, as ``--progress`` / ``--no-progress``), each key at most once.  None for anything
+    else (an unknown or repeated option, ``--``, ``-f=json``, a missing value), so typer reports it in its words.
+    """
+    args: dict[str, Any] = {positional: []}
+    tokens_left = iter(tokens)
+    for token in tokens_left:
+        if token in flags:
+            key = flags[token]
+            if key in args:
+                return None
+            args[key] = not token.startswith("--no-")
+            continue
+        if not token.startswith("-") or token == "-":
+            args[positional].append(Path(token))
+            continue
+        name, eq, value = token.partition("=")
+        if not eq and token[:2] in options and not token.startswith("--") and len(token) > 2:
+            name, value, eq = token[:2], token[2:], "="
+        key = options.get(name) if name.startswith("--") or len(name) == 2 else None
+        if key is None or key in args or (eq and not name.startswith("--") and token[2:3] == "="):
+            return None
+        if not eq:
+            value = next(tokens_left, None)
+            if value is None or value.startswith("-"):
+                return None
+        args[key] = value
+    return args

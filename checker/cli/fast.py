@@ -1,7 +1,8 @@
-"""The ``mtus`` entry point: a plain ``mtus check`` runs here, everything else goes to typer.
+"""The ``mtus`` entry point: a plain ``mtus check`` or ``mtus audit`` runs here, everything else goes to typer.
 
-This module imports neither typer nor the library up front: a plain ``mtus check CASE... [options]`` is
-parsed with the standard library (``checker.cli.check``) and run at once (typer converts arguments through
+This module imports neither typer nor the library up front: a plain ``mtus check CASE... [options]`` or
+``mtus audit PATH... [options]`` is parsed with the standard library (``checker.cli.check``,
+``checker.cli.audit_run``) and run at once (typer converts arguments through
 pydantic, which would cost more than the check itself).  Everything else, including help, usage errors and
 any option that parser does not know, goes to the typer app in ``checker.cli.commands``.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from checker.cli.audit_run import plain_audit, run_audit_command
 from checker.cli.check import plain_check, run_check
 from checker.cli.common import ExitCode, report_error
 from checker.core.errors import InputError
@@ -21,6 +23,9 @@ def main() -> None:
         plain = plain_check(sys.argv[1:])
         if plain is not None:
             sys.exit(run_check(**plain))
+        audit = plain_audit(sys.argv[1:])
+        if audit is not None:
+            sys.exit(run_audit_command(**audit))
         from checker.cli.commands import app
 
         app()  # standalone: usage errors print one message and exit 2
