@@ -349,6 +349,7 @@ _PER = r"\s*(?:a|per|/|each)\s*"
 def hours_per_week(text: str) -> float | None:
     """Hours of care a week a home health request asks for: "20 hours per week", or "6 hours per day, 5 times
     (days) a week" = 30; None when the text does not say (hours a day with no days a week are not guessed)."""
+    text = text[:2000]   # as parse_service reads it
     week = re.search(rf"\b{_HOURS}{_PER}(?:week|wk)\b", text, re.I)
     if week:
         return float(week.group(1))
@@ -365,5 +366,5 @@ def program_days(parsed: ParsedService) -> int | None:
     days ("x 10 days"); a span in weeks ("for 2 weeks") is not turned into days."""
     if parsed.visits is not None:
         return parsed.visits
-    m = re.search(rf"\b{_RANGE}\s*(?:full[\s-]?)?days?\b(?!\s*(?:a|per|/)\s*week)", parsed.text, re.I)
+    m = re.search(rf"\b{_RANGE}\s*(?:full[\s-]?)?days?\b(?!\s*(?:a|per|/)\s*week)", parsed.text[:2000], re.I)
     return _high(m.group(1), m.group(2)) if m else None
