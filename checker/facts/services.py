@@ -152,11 +152,13 @@ def _frequency(text: str) -> tuple[float | None, float | None]:
 
 def _visits(text: str, per_week: float | None, weeks: float | None) -> int | None:
     """The number of visits of one request text; explicit counts over frequency x duration."""
-    m = re.search(rf"\(\s*{_N}\s*(?:{_UNIT})?\s*\)", text, re.I)     # "(12 sessions)", "(8)"
-    if m:
-        return _num(m.group(1))
+    m = re.search(rf"\(\s*{_N}\s*(?:{_UNIT})?\s*\)|\bseries\s+of\s+{_N}\b", text, re.I)  # "(12 sessions)", "(8)",
+    if m:                                                                     # "a series of 3"
+        return _num(m.group(1) or m.group(2))
+    # "12 sessions", "two sessions ... and eight sessions"; not "4 units per session" (a unit of each session)
     counts = [_high(m.group(1), m.group(2)) for m in
-              re.finditer(rf"\b{_RANGE}\s+(?:[\w/()-]+\s+){{0,4}}?{_UNIT}\b", text, re.I)]
+              re.finditer(rf"\b{_RANGE}\s+((?:[\w/()-]+\s+){{0,4}}?){_UNIT}\b", text, re.I)
+              if not re.search(r"\b(?:per|a|each)\s+$", m.group(3), re.I)]
     counts = [c for c in counts if c]
     if counts:
         return sum(counts)       # "two sessions for the back and eight sessions for the wrist"
