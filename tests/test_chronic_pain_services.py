@@ -222,3 +222,28 @@ def test_an_electrocardiogram_outside_surgery_is_mtus_silent():
     # CM17-0013587: "The MTUS Guidelines are silent on these issues."
     _, result, _ = _letter_item("CM17-0013587", "Electrocardiogram")
     assert result.rule == "mtus.silent.electrocardiogram" and result.predicted is None
+
+
+@pytest.mark.parametrize(("sentence", "value"), [
+    ("She completed a one-month home TENS trial with less pain and a longer walking distance.", True),
+    ("There was no TENS trial before this request.", False),
+])
+def test_a_note_documents_a_tens_trial_or_its_absence(tmp_path, sentence, value):
+    note = tmp_path / "pr2.txt"
+    note.write_text(f"PR-2 progress report 12/01/2016\n{sentence}\nRequest: TENS unit purchase.\n", encoding="utf-8")
+    out = tmp_path / "case.json"
+    done = run_mtus("extract", note, "-o", out)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["services"]["tens_trial_documented"] is value
+
+
+def test_buying_a_tens_unit_without_a_trial_is_not_supported():
+    case = case_from_data({"case_id": "t", "report_date": "2016-12-02", "injury": {"date": "2016-01-10"},
+                           "diagnoses": [{"text": "Lumbar radiculopathy", "categories": ["radiculopathy"]}],
+                           "services": {"home_exercise": True, "conservative_care_failed": True,
+                                        "tens_trial_documented": False},
+                           "requests": [{"text": "Purchase of a TENS unit"}]}, "test")
+    (result,) = evaluate(case, RULES)
+    status = {c.id: c.status for c in result.criteria}
+    assert result.predicted == "upheld" and status["tens-trial-before-purchase"] == "not_met"
+    assert status["tens-condition"] == "met"

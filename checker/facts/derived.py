@@ -298,9 +298,15 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
         out["request.visits_total"] = (prior or 0) + (out.get("request.visits_authorized") or 0) + visits
 
 
+#: A unit bought rather than rented ("TENS unit purchase", "purchase of an H-wave unit").
+_PURCHASE = re.compile(r"\b(?:purchase[sd]?|buy|for\s+sale)\b", re.I)
+
+
 def _chronic_pain_service_facts(parsed: ParsedService, out: Facts) -> None:
-    """Counts the Chronic Pain guideline's service rules read: hours of home care a week, and the full-day
-    sessions of a functional restoration program in all (those completed and those requested)."""
+    """Counts the Chronic Pain guideline's service rules read: hours of home care a week, the full-day sessions of
+    a functional restoration program in all (those completed and those requested), and a unit bought, not rented."""
+    if parsed.service == "tens":
+        out.setdefault("request.purchase", bool(_PURCHASE.search(parsed.text[:2000])))
     if parsed.group == "home_health":
         hours = hours_per_week(parsed.text)
         if hours is not None:

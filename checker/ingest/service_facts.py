@@ -425,6 +425,10 @@ CHRONIC_PAIN_SERVICE_CONCEPTS: tuple[Concept, ...] = (
     Concept("trigger_points", _p(
         r"trigger\s+points?\s+(?:\w+\s+){0,6}?(?:with|and|showing|demonstrating)\s+(?:a\s+|positive\s+)?(?:local\s+)?"
         r"twitch(?:\s+response)?", r"(?:local\s+)?twitch\s+response"), ("services.trigger_points",)),
+    Concept("tens_trial_documented", _p(
+        r"(?:one|1|30)[\s-](?:month|day)\s+(?:home\s+)?(?:TENS\s+)?(?:unit\s+)?trial(?:\s+(?:of|with)\s+(?:a\s+|the\s+)?TENS)?",
+        r"TENS\s+(?:unit\s+)?trial", r"trial\s+(?:of|with)\s+(?:a\s+|the\s+)?TENS(?:\s+unit)?"),
+            ("services.tens_trial_documented",)),
 )
 #: Imaging or electrodiagnostic studies that corroborate a radiculopathy: the study named, then what it showed.
 _STUDY = re.compile(r"\b(?:MRI|CT|myelogram|EMG|NCV|NCS|electrodiagnostic|electromyograph\w*|nerve\s+conduction|"
