@@ -50,6 +50,9 @@ def test_every_service_title_parses_to_its_labelled_values(row: dict[str, str]) 
     ("Chiropractic manipulation times 12", "chiropractic", 12, None, None),
     ("Occupational therapy 3 times per week for 4 weeks (12 visits)", "occupational_therapy", 12, 3, 4),
     ("Aquatic therapy 1-2 times per week for 6 weeks", "physical_therapy", 12, 2, 6),
+    ("Physical therapy, 12 sessions of up to 4 units per session", "physical_therapy", 12, None, None),
+    ("3x wk for 4 wks occupational therapy sessions", "occupational_therapy", 12, 3, 4),
+    ("Hyaluronic acid injections, a series of 3", "joint_injection", 3, None, None),
 ])
 def test_counts_and_frequencies_of_written_wordings(text: str, service: str, visits: int, per_week: float | None,
                                                     weeks: float | None) -> None:
@@ -71,6 +74,18 @@ def test_body_part_side_contrast_and_levels(text: str, service: str, parts: tupl
     parsed = parse_service(text)
     assert (parsed.service, parsed.body_parts, parsed.side, parsed.contrast, parsed.levels) == \
         (service, parts, side, contrast, levels)
+
+
+@pytest.mark.parametrize(("text", "service"), [
+    ("Trigger point injections with ultrasound guidance", "trigger_point_injection"),
+    ("Botulinum toxin injections with EMG guidance", "joint_injection"),
+    ("Replacement of the stimulator with an MRI-compatible generator", "surgery"),
+    ("CT-guided biopsy", None),
+    ("Physical therapy x12 (97110: therapeutic exercise; 97124: massage)", "physical_therapy"),
+    ("Occupational therapy x9, to include: 97140 manual therapy; G0283 electrical stimulation", "occupational_therapy"),
+])
+def test_a_guiding_imaging_word_or_a_component_code_list_is_not_the_service(text: str, service: str | None) -> None:
+    assert parse_service(text).service == service
 
 
 def test_post_operative_and_extension_phases() -> None:

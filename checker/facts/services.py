@@ -42,6 +42,10 @@ _CONTRAST = re.compile(r"\b(without|w/o|with(?:out)?|w/)\s*(?:and\s+without\s+)?
                        r"contrast\b", re.I)
 _LEVEL = re.compile(r"\b([CTL])\s?(\d{1,2})\s*[-/]\s*([CTLS])?\s?(\d)\b|\b(L5)\s*[-/]\s*(S1)\b", re.I)
 _UNSPECIFIED = re.compile(r"\bunspecified\b|\bunknown\b|\bnot\s+specified\b", re.I)
+_COMPONENTS = re.compile(r"\(\s*(?:CPT\s*(?:code\s*)?)?\d{5}\b|\bto\s+include\b", re.I)
+_GUIDED_BY = r"(?:EMG|ultrasound|ultrasonic|sonographic|CT|MRI|fluoroscop\w*|x-?ray)"
+_GUIDANCE = re.compile(rf"\b(?:with|under|using)\s+(?:\w+\s+){{0,2}}?{_GUIDED_BY}\s+guid\w*|"
+                       rf"\b{_GUIDED_BY}[\s-]+(?:guided|compatible|conditional)\b", re.I)
 _TAIL = re.compile(r"(?:\s+(?:is|are))?\s*:?\s*(?:\b(?:upheld|overturned))?\s*$", re.I)
 
 
@@ -128,6 +132,18 @@ def _focus(text: str) -> str:
     return _TAIL.sub("", text.strip()).strip()
 
 
+def _unguided(text: str) -> str:
+    """The text without an imaging or EMG word that only guides or qualifies the procedure ("with EMG guidance",
+    "MRI-compatible"), which must not be taken for the service itself."""
+    return _GUIDANCE.sub(" ", text)
+
+
+def _head(text: str) -> str:
+    """The words that name the requested service: without the component list of a coded request ("(97110: ...;
+    97124: Massage ...)", "to include: ...") whose parts (massage, manual therapy) are not the service requested."""
+    return _unguided(_COMPONENTS.split(text, maxsplit=1)[0])
+
+
 def _frequency(text: str) -> tuple[float | None, float | None]:
     """(per week, weeks) from "2 times a week for 6 weeks", "2x4", "1 to 2 times per week for 3 weeks"."""
     per_week = weeks = None
@@ -158,7 +174,8 @@ def _visits(text: str, per_week: float | None, weeks: float | None) -> int | Non
     # "12 sessions", "two sessions ... and eight sessions"; not "4 units per session" (a unit of each session)
     counts = [_high(m.group(1), m.group(2)) for m in
               re.finditer(rf"\b{_RANGE}\s+((?:[\w/()-]+\s+){{0,4}}?){_UNIT}\b", text, re.I)
-              if not re.search(r"\b(?:per|a|each)\s+$", m.group(3), re.I)]
+              if not re.search(r"\b(?:per|a|each)\s+$", m.group(3), re.I)
+              and not re.match(r"(?:weeks?|wks?|days?|months?|hours?|hrs?)\b", m.group(3), re.I)]
     counts = [c for c in counts if c]
     if counts:
         return sum(counts)       # "two sessions for the back and eight sessions for the wrist"
@@ -247,7 +264,8 @@ def _parse(text: str, cat: ServiceCatalog) -> ParsedService:
     original = text if isinstance(text, str) else str(text)
     full = original.replace("\u00a0", " ")[:2000]
     body = _focus(full)
-    kind = cat.type_of(body) or cat.type_of(full)
+    kind = next((t for t in (cat.type_of(_head(body)), cat.type_of(_unguided(body)), cat.type_of(_unguided(full)))
+                 if t), None)
     parts, regions = [], []
     hits = sorted((m.start(), bp) for bp in cat.body_parts for m in [bp.pattern.search(body)] if m)
     for _, bp in hits:
