@@ -60,7 +60,7 @@ def _columns(items: list[dict[str, Any]], criteria: list[str]) -> dict[str, list
 def write_parquet(result: AuditResult, out: IO[bytes]) -> None:
     """Write every item of ``result`` to the binary stream ``out`` as one Parquet file."""
     pa = _pyarrow()
-    criteria = sorted({c["id"] for item in result.items() for c in item.get("criteria") or ()})
+    criteria = result.stats.criterion_ids()
     table_schema = schema(criteria)
     with pa.parquet.ParquetWriter(out, table_schema, compression="zstd") as writer:
         for group in _groups(result):

@@ -117,14 +117,18 @@ class AuditStats:
         self.groups: dict[tuple, Group] = {}
         self.cases = 0
         self.no_actual = 0
-        self._pending: Counter = Counter()  # compact row (see _compact) -> items not yet in the tables
+        self._pending: Counter = Counter()  # the fields the tables read, of rows not yet in them -> how many
+        self._profiles: set[tuple[tuple[str, str], ...]] = set()  # not yet in criteria
+        self.criteria: set[str] = set()  # the id of every criterion of every item
 
     def add(self, row: Row) -> None:
         """Count one item."""
         pending = self._pending
         pending[(row.kind, row.drug, row.drug_class, row.service, row.rule, row.sections, row.specialty,
                  row.predicted, row.actual, row.coverage)] += 1
-        if len(pending) >= self.FOLD_AT:
+        profiles = self._profiles
+        profiles.add(row.profile)
+        if len(pending) >= self.FOLD_AT or len(profiles) >= self.FOLD_AT:
             self._fold()
         if row.predicted is not None and row.actual in OUTCOMES:
             key = (row.rule, row.profile)
@@ -161,6 +165,14 @@ class AuditStats:
             if actual is None:
                 self.no_actual += n
         self._pending.clear()
+        for profile in self._profiles:
+            self.criteria.update(criterion for criterion, _ in profile)
+        self._profiles.clear()
+
+    def criterion_ids(self) -> list[str]:
+        """Every criterion id any item was judged on, sorted."""
+        self._fold()
+        return sorted(self.criteria)
 
     def inconsistencies(self) -> list[dict[str, Any]]:
         """Groups with the same rule and criteria statuses but both actual outcomes, largest first."""
