@@ -1,3 +1,3 @@
-from checker.cli.fast import main
+from checker.cli import main
 
 main()
