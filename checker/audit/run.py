@@ -12,6 +12,8 @@ import multiprocessing as mp
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from itertools import chain, islice
@@ -33,7 +35,10 @@ def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | Non
                      edition_policy: str = "warn") -> Iterator[FileOutcome]:
     """Audit every source, in input order, with ``jobs`` processes and at most ``4 * jobs`` chunks in flight.
 
-    Inputs that fit in one chunk are audited in this process: starting workers would cost more.
+    Inputs that fit in one chunk are audited in this process: starting workers would cost more. A worker that
+    dies (killed, out of memory, a crash in a native library) never stalls the run: the chunks in flight are
+    rerun on new workers, the dead worker's own chunk one file at a time, and a file that kills its worker
+    again is reported (``worker-lost``) while the run goes on.
     """
     batches = chunks(sources, chunk)
     first = list(islice(batches, 2))
@@ -43,25 +48,63 @@ def ordered_outcomes(sources: Iterable[Source], jobs: int, rules_path: str | Non
             yield from audit_chunk(batch)
         return
     batches = chain(first, batches)
-    fork = "fork" in mp.get_all_start_methods()
-    context = mp.get_context("fork" if fork else "spawn")
-    # A forked worker inherits the compiled rules as they are; a spawned one loads them once itself.
-    pool = context.Pool(jobs, initializer=init_worker,
-                        initargs=(rules_path, as_of, ruleset if fork else None, edition_policy))
+    workers = _Workers(jobs, rules_path, as_of, ruleset, edition_policy)
     try:
-        pending: deque = deque()
+        pending: deque[tuple[list[Source], Future]] = deque()
         for batch in islice(batches, 4 * jobs):
-            pending.append(pool.apply_async(audit_chunk, (batch,)))
+            pending.append((batch, workers.submit(batch)))
         while pending:
-            done = pending.popleft().get()
-            batch = next(batches, None)
-            if batch is not None:
-                pending.append(pool.apply_async(audit_chunk, (batch,)))
+            batch, future = pending.popleft()
+            try:
+                done = future.result()
+            except BrokenProcessPool:
+                workers.restart()
+                pending = deque((b, workers.submit(b)) for b, _ in pending)  # the broken pool lost them too
+                done = [workers.alone(source) for source in batch]
+            following = next(batches, None)
+            if following is not None:
+                pending.append((following, workers.submit(following)))
             yield from done
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        workers.close()
+
+
+class _Workers:
+    """``jobs`` worker processes holding the rules; a pool that a dying worker broke is replaced."""
+
+    def __init__(self, jobs: int, rules_path: str | None, as_of: date | None, ruleset: RuleSet | None,
+                 edition_policy: str):
+        fork = "fork" in mp.get_all_start_methods()
+        self.jobs = jobs
+        self.context = mp.get_context("fork" if fork else "spawn")
+        # A forked worker inherits the compiled rules as they are; a spawned one loads them once itself.
+        self.initargs = (rules_path, as_of, ruleset if fork else None, edition_policy)
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=self.context, initializer=init_worker,
+                                   initargs=self.initargs)
+
+    def submit(self, batch: list[Source]) -> Future:
+        return self.pool.submit(audit_chunk, batch)
+
+    def restart(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._start()
+
+    def alone(self, source: Source) -> FileOutcome:
+        """One file on its own; if its worker dies again, the file is reported and skipped."""
+        try:
+            return self.submit([source]).result()[0]
+        except BrokenProcessPool:
+            self.restart()
+            problem = Problem(source.path, "the worker auditing this file died (killed, out of memory or a crash "
+                                           "in a native library); it was retried on its own and skipped",
+                              code="worker-lost")
+            return FileOutcome(source.path, source.kind, problem, [], 0)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _spool() -> IO[bytes]:

@@ -97,7 +97,7 @@ _ALL = (
     # Audits on a Dask cluster, and optional dependencies.
     Code("cluster-unreachable", _E, "the Dask scheduler cannot be reached, or a worker failed"),
     Code("cluster-rules", _E, "the Dask workers' rules are not the client's (version or content hash)"),
-    Code("worker-lost", _E, "an input whose Dask workers kept dying, retried alone and skipped"),
+    Code("worker-lost", _E, "an input whose audit workers (processes or Dask) kept dying, retried alone and skipped"),
     Code("missing-extra", _E, "a feature needs an optional dependency that is not installed"),
 )
 
