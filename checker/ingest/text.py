@@ -375,50 +375,64 @@ def pdf_lines(data: bytes, path: str | Path = "<pdf>") -> list[PdfLine]:
     return lines
 
 
+_LINE_END_RE = re.compile("[\r\n" + _PDF_HYPHEN + "]")
+_WORD_RE = re.compile(r"\S+")  # \s is exactly str.isspace() (both Py_UNICODE_ISSPACE)
+
+
 def _page_lines(page_index: int, text: str, textpage, raw) -> list[PdfLine]:  # noqa: ANN001
+    """The page's lines: text split at CR, LF and pdfium's line-end hyphen, blank lines dropped."""
     lines: list[PdfLine] = []
-    current: list[int] = []
-
-    def close(hyphen: bool = False) -> None:
-        nonlocal current
-        chars = [i for i in current if not text[i].isspace()]
-        if chars:
-            first_word_end = len(chars)
-            for k in range(len(chars) - 1):
-                if chars[k + 1] != chars[k] + 1:
-                    first_word_end = k + 1
-                    break
-            # A few boxes per line are enough: first and last character, end of the first word,
-            # and three samples for the baseline (robust to one super- or subscript).
-            wanted = {0, first_word_end - 1, len(chars) - 1, len(chars) // 2, len(chars) // 4}
-            boxes = {k: textpage.get_charbox(chars[k]) for k in wanted}
-            weight_first = raw.FPDFText_GetFontWeight(textpage.raw, chars[0])
-            weight_last = raw.FPDFText_GetFontWeight(textpage.raw, chars[-1])
-            lines.append(
-                PdfLine(
-                    page=page_index,
-                    text="".join(text[i] for i in current),
-                    left=boxes[0][0],
-                    right=max(b[2] for b in boxes.values()),
-                    baseline=statistics.median(b[1] for b in boxes.values()),
-                    first_word_width=boxes[first_word_end - 1][2] - boxes[0][0],
-                    bold_start=weight_first >= 600,
-                    bold_end=weight_last >= 600,
-                    hyphen=hyphen,
-                    chars=chars,
-                )
-            )
-        current = []
-
-    for i, ch in enumerate(text):
-        if ch in "\r\n":
-            close()
-        elif ch == _PDF_HYPHEN:
-            close(hyphen=True)
-        else:
-            current.append(i)
-    close()
+    charbox = _charbox_reader(textpage, raw)
+    start = 0
+    for end_match in (*_LINE_END_RE.finditer(text), None):
+        end = end_match.start() if end_match else len(text)
+        runs = [m.span() for m in _WORD_RE.finditer(text, start, end)]
+        if runs:
+            lines.append(_pdf_line(page_index, text, start, end, runs, textpage, raw, charbox,
+                                   hyphen=end_match is not None and end_match.group() == _PDF_HYPHEN))
+        start = end + 1
     return lines
+
+
+def _charbox_reader(textpage, raw):  # noqa: ANN001, ANN202
+    """``textpage.get_charbox`` (tight box: left, bottom, right, top) with its four doubles made once per page."""
+    import ctypes
+
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    get_box = raw.FPDFText_GetCharBox
+    handle = textpage.raw
+
+    def charbox(index: int) -> tuple[float, float, float, float]:
+        if not get_box(handle, index, left, right, bottom, top):  # pdfium's order: left, right, bottom, top
+            textpage.get_charbox(index)  # raises pypdfium2's own error
+        return left.value, bottom.value, right.value, top.value
+
+    return charbox
+
+
+def _pdf_line(page_index: int, text: str, start: int, end: int, runs: list[tuple[int, int]],  # noqa: ANN001
+              textpage, raw, charbox, hyphen: bool) -> PdfLine:  # noqa: ANN001
+    """One printed line from its non-space runs (character indices on the page)."""
+    chars = [i for run_start, run_end in runs for i in range(run_start, run_end)]
+    first_word_end = runs[0][1] - runs[0][0]
+    # A few boxes per line are enough: first and last character, end of the first word,
+    # and three samples for the baseline (robust to one super- or subscript).
+    wanted = {0, first_word_end - 1, len(chars) - 1, len(chars) // 2, len(chars) // 4}
+    boxes = {k: charbox(chars[k]) for k in wanted}
+    weight_first = raw.FPDFText_GetFontWeight(textpage.raw, chars[0])
+    weight_last = raw.FPDFText_GetFontWeight(textpage.raw, chars[-1])
+    return PdfLine(
+        page=page_index,
+        text=text[start:end],
+        left=boxes[0][0],
+        right=max(b[2] for b in boxes.values()),
+        baseline=statistics.median(b[1] for b in boxes.values()),
+        first_word_width=boxes[first_word_end - 1][2] - boxes[0][0],
+        bold_start=weight_first >= 600,
+        bold_end=weight_last >= 600,
+        hyphen=hyphen,
+        chars=chars,
+    )
 
 
 def _pdf_paragraphs(data: bytes, path: str | Path) -> list[str]:
