@@ -260,8 +260,8 @@ def _join(left: str, right: str, hyphen: bool = False) -> str:
     right = right.lstrip()
     if hyphen:
         return left + "\x00" + right  # resolved by _dehyphenate, which sees the whole document
-    m = re.search(r"([A-Za-z]+)-$", left)
-    if m and right[:1].islower():
+    before_hyphen = left[-2:-1]  # "letter-" at the end; looked at without scanning the whole paragraph
+    if left.endswith("-") and before_hyphen.isascii() and before_hyphen.isalpha() and right[:1].islower():
         return left[:-1] + "\x00" + right
     return f"{left} {right}"
 
