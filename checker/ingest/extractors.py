@@ -80,9 +80,35 @@ def _drug_mentions(text: str) -> list[tuple[int, int, str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
+#: \1, (?P=name), (?(1)...) (not an escaped "\(?(?:"): group numbers shift when patterns are joined
+_GROUP_REFERENCE = re.compile(r"\\\d|\(\?P=|(?<!\\)(?:\\\\)*\(\?\(")
+_GATES: dict[int, tuple[tuple[Concept, ...], re.Pattern[str] | None]] = {}
+
+
+def _gate(concepts: tuple[Concept, ...]) -> re.Pattern[str] | None:
+    """One pattern found in a text exactly when one of the concepts' patterns is (their alternation), or None
+    when they cannot be joined as they are (different flags, verbose, group references, clashing group names)."""
+    entry = _GATES.get(id(concepts))
+    if entry is not None and entry[0] is concepts:
+        return entry[1]
+    gate = None
+    flags = {c.pattern.flags for c in concepts}
+    sources = [c.pattern.pattern for c in concepts]
+    if len(flags) == 1 and not next(iter(flags)) & re.VERBOSE and not any(map(_GROUP_REFERENCE.search, sources)):
+        try:
+            gate = re.compile("|".join(f"(?:{source})" for source in sources), flags.pop())
+        except re.error:
+            gate = None
+    _GATES[id(concepts)] = (concepts, gate)
+    return gate
+
+
 def _concepts(s: Sentence, assessor: Assessor, targets: list[int],
               concepts: tuple[Concept, ...] = BOOLEAN_CONCEPTS) -> list[Finding]:
-    out = []
+    out: list[Finding] = []
+    gate = _gate(concepts)
+    if gate is not None and gate.search(s.text) is None:  # most sentences name none of the concepts
+        return out
     for concept in concepts:
         if concept.rationale_only and s.section != "rationale":
             continue
