@@ -95,12 +95,43 @@ def _gate(concepts: tuple[Concept, ...]) -> re.Pattern[str] | None:
     flags = {c.pattern.flags for c in concepts}
     sources = [c.pattern.pattern for c in concepts]
     if len(flags) == 1 and not next(iter(flags)) & re.VERBOSE and not any(map(_GROUP_REFERENCE.search, sources)):
+        # The word-start assertion every vocab pattern opens with, tested once per position for all of them
+        # (a zero-width test at the same place whichever alternative follows), when no pattern is an alternation
+        # at its top level (there it would bind only the first branch).
+        shared = _WORD_START if all(source.startswith(_WORD_START) and _one_branch(source[len(_WORD_START):])
+                                    for source in sources) else ""
+        alternatives = "|".join(f"(?:{source[len(shared):]})" for source in sources)
         try:
-            gate = re.compile("|".join(f"(?:{source})" for source in sources), flags.pop())
+            gate = re.compile(f"{shared}(?:{alternatives})", flags.pop())
         except re.error:
             gate = None
     _GATES[id(concepts)] = (concepts, gate)
     return gate
+
+
+_WORD_START = r"(?<![\w-])"  # as :func:`checker.ingest.vocab._p` opens its patterns
+
+
+def _one_branch(source: str) -> bool:
+    """No ``|`` outside parentheses and character classes (False where unsure: a class opening with ``]``)."""
+    if "[]" in source or "[^]" in source:
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(source):
+        c = source[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c in "()":
+            depth += 1 if c == "(" else -1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
 
 
 def _concepts(s: Sentence, assessor: Assessor, targets: list[int],
