@@ -59,6 +59,10 @@ _SERVICE_RE = _Lazy(
     re.IGNORECASE,
 )
 
+#: A device the drug is delivered by or that is implanted ("intrathecal morphine pump and catheter"): the request is
+#: the device or its procedure, a service, wherever the drug's name stands.
+_DEVICE_RE = _Lazy(r"\b(?:pumps?|catheters?|implant(?:s|ed|able|ation)?|stimulators?)\b", re.IGNORECASE)
+
 _FORMS: list[tuple[str, str]] = [
     (r"patch(?:es)?", "patch"), (r"gel", "gel"), (r"cream(?:\s+base)?", "cream"),
     (r"ointment", "ointment"), (r"lotion", "lotion"), (r"(?:oral\s+)?suspension", "suspension"),
@@ -517,7 +521,8 @@ def _parse(text: str, cat: DrugCatalog) -> ParsedRequest:
                   r"mg|mcg)\b", body, re.IGNORECASE))
 
     retro = bool(_RETRO_RE.search(body))
-    if service_hit is not None and (not matches or service_hit.start() < matches[0].start):
+    if service_hit is not None and (not matches or service_hit.start() < matches[0].start) or \
+            _DEVICE_RE.search(body):
         return ParsedRequest(text=original, kind="service", retrospective=retro)
     read, did_you_mean = _near_misses(body, cat, matches)
     if read:
