@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from checker.core.errors import InputError
 from checker.core.status import Status
-from checker.engine.evaluate import evaluate_item
+from checker.engine.evaluate import evaluate_item, undecided
 from checker.facts.cases import Case, case_from_data
 from checker.facts.derived import case_facts, request_facts
 from checker.facts.requests import parse_request
@@ -54,16 +54,13 @@ def run_example(rule: Rule, example: Example) -> ExampleResult:
         return result
     predicted, trace, _, not_met = evaluate_item(rule, facts)
     result.statuses = {c.id: c.status for c in trace}
-    if rule.silent and not (predicted == "upheld" and not_met):   # an item relation that does not decide: silent
+    coverage = undecided(rule, facts, predicted, not_met)
+    if coverage is not None:
         predicted = None
-        if example.coverage != "mtus_silent":
-            result.failures.append("the relation does not decide here: expect `coverage: mtus_silent`")
-    elif not rule.knows(facts) and not (predicted == "upheld" and not_met):
-        predicted = None
-        if example.coverage != "not_encoded":
-            result.failures.append(f"outside what the rule encodes ({rule.encoded_for_text(facts)}): "  # type: ignore[misc]
-
-                                   "expect `coverage: not_encoded`")
+        if example.coverage != coverage:
+            why = "the relation does not decide here" if coverage == "mtus_silent" else \
+                f"outside what the rule encodes ({rule.encoded_for_text(facts)})"  # type: ignore[misc]
+            result.failures.append(f"{why}: expect `coverage: {coverage}`")
     elif example.coverage:
         result.failures.append(f"coverage {example.coverage} expected, but the rule predicts {predicted}")
     result.predicted = predicted

@@ -346,26 +346,35 @@ def _evaluate_one(case: Case, index: int, request: dict, parsed: ParsedRequest, 
     item.rule, item.rule_title, item.edition = rule.id, rule.title, rule.edition
     plan = _plan(rule)
     item.edition_dates = plan.dates(rules)
-    if rule.silent and rule.criteria:
-        # a silent topic that depends on another item: its relation may decide "upheld", else the MTUS is silent
-        item.predicted, item.criteria, _, item.not_met = evaluate_item(rule, facts)
-        if item.predicted == "upheld" and item.not_met:
-            return item
-        item.predicted, item.not_met = None, []
-    if rule.silent:
-        item.coverage = "mtus_silent"
-        item.silent = {**rule.silent, "citation": dict(rule.source)}
-        item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
+    if rule.silent and not rule.criteria:
+        coverage: str | None = "mtus_silent"
+    else:
+        item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
+        coverage = undecided(rule, facts, item.predicted, item.not_met)
+    if coverage is not None:
+        item.predicted, item.not_met, item.coverage = None, [], coverage
+        if rule.silent:
+            item.silent = {**rule.silent, "citation": dict(rule.source)}
+            item.note = f"MTUS silent: {rule.silent['reason']} Reviewers then use: {rule.silent['reviewers_use']}"
+        else:
+            item.note = f"not encoded: {rule.encoded_for_text(facts)}"  # type: ignore[misc]
         return item
-    item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
-    if not rule.knows(facts) and not (item.predicted == "upheld" and item.not_met):
-        # the rule's own table lacks what the item needs: no prediction rather than "not documented"
-        item.predicted, item.not_met, item.coverage = None, [], "not_encoded"
-        item.note = f"not encoded: {rule.encoded_for_text(facts)}"  # type: ignore[misc]
+    if rule.silent:  # a silent topic whose item relation decides "upheld": nothing for the physician to document
         return item
     by_id = plan.by_id
     item.to_document = [by_id[i].document or by_id[i].text for i in document_ids]
     return item
+
+
+def undecided(rule: Rule, facts: Facts, predicted: str | None, not_met: list) -> str | None:
+    """Why an evaluated item gets no prediction, or None when the prediction stands: ``mtus_silent`` for a silent
+    topic whose item relation does not decide "upheld", ``not_encoded`` where the rule's own knowledge ends (its
+    ``encoded_for``). A criterion not met decides "upheld" in either case."""
+    if predicted == "upheld" and not_met:
+        return None
+    if rule.silent:
+        return "mtus_silent"
+    return None if rule.knows(facts) else "not_encoded"
 
 
 def date_warning(rules: RuleSet, on: date | None) -> str | None:
