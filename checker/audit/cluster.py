@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any
 
 from checker.audit.collect import Source
-from checker.audit.work import FileOutcome, audit_chunk, chunks, worker_provenance
+from checker.audit.work import FileOutcome, audit_chunk, chunks, worker_lost, worker_provenance
 from checker.core.errors import InputError, Problem
 from checker.core.extras import require_extra
 
@@ -69,9 +69,7 @@ def _remote_chunk(chunk: list[Source], rules_path: str | None, as_of: date | Non
 
 
 def _lost(source: Source, why: str) -> FileOutcome:
-    problem = Problem(source.path, f"the Dask workers auditing this file kept dying ({why}); "
-                                   "it was retried on its own and skipped", code="worker-lost")
-    return FileOutcome(source.path, source.kind, problem, [], 0)
+    return worker_lost(source, f"the Dask workers auditing this file kept dying ({why})")
 
 
 class DaskAudit:

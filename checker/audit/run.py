@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from checker.audit.collect import Source, iter_sources
 from checker.audit.stats import AuditStats
-from checker.audit.work import FileOutcome, audit_chunk, chunks, init_worker
+from checker.audit.work import FileOutcome, audit_chunk, chunks, init_worker, worker_lost
 from checker.core.errors import InputError, Problem
 from checker.rules.ruleset import RuleSet, load_rules
 
@@ -98,10 +98,8 @@ class _Workers:
             return self.submit([source]).result()[0]
         except BrokenProcessPool:
             self.restart()
-            problem = Problem(source.path, "the worker auditing this file died (killed, out of memory or a crash "
-                                           "in a native library); it was retried on its own and skipped",
-                              code="worker-lost")
-            return FileOutcome(source.path, source.kind, problem, [], 0)
+            return worker_lost(source, "the worker auditing this file died (killed, out of memory or a crash in a "
+                                       "native library)")
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)

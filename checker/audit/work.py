@@ -97,6 +97,12 @@ def audit_source(source: Source) -> FileOutcome:
     return file_outcome(source, out, len(loaded.cases))
 
 
+def worker_lost(source: Source, how: str) -> FileOutcome:
+    """The outcome of a file whose workers kept dying (``how`` says which workers and how): reported, skipped."""
+    return FileOutcome(source.path, source.kind,
+                       Problem(source.path, f"{how}; it was retried on its own and skipped", code="worker-lost"), [], 0)
+
+
 def audit_chunk(chunk: list[Source]) -> list[FileOutcome]:
     """Audit a chunk of inputs in this process, in order."""
     return [audit_source(s) for s in chunk]
