@@ -10,6 +10,7 @@ improvement. Every finding carries its sentence; negation and uncertainty come f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from checker.facts.services import default_service_catalog
@@ -254,16 +255,22 @@ _HOME_EXERCISE_ASKED = re.compile(r"\b(?:why|whether|cannot|can\s*not|unable\s+t
                                   r"[^.;]{0,40}$", re.I)
 
 
-def _home_exercise(s: Sentence, assessor: Assessor) -> list[Finding]:
-    """A home exercise program done (True) or documented as not done (False)."""
-    for m in _HOME_EXERCISE.finditer(s.text):
-        if _HOME_EXERCISE_ASKED.search(s.text, max(0, m.start() - 60), m.start()):
-            continue
+def _first_stated(s: Sentence, assessor: Assessor, fact: str, matches: Iterable[re.Match[str]]) -> list[Finding]:
+    """``fact`` from the first of ``matches`` that is stated, neither hedged nor hypothetical: True, or False when
+    negated."""
+    for m in matches:
         a = assessor(s.text, m.start(), m.end())
         if a.uncertain or a.hypothetical:
             continue
-        return [_finding("services.home_exercise", not a.negated, s, cue=a.cue)]
+        return [_finding(fact, not a.negated, s, cue=a.cue)]
     return []
+
+
+def _home_exercise(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """A home exercise program done (True) or documented as not done (False)."""
+    return _first_stated(s, assessor, "services.home_exercise",
+                         (m for m in _HOME_EXERCISE.finditer(s.text)
+                          if not _HOME_EXERCISE_ASKED.search(s.text, max(0, m.start() - 60), m.start())))
 
 
 #: A significant change since the earlier study (new or worsening deficits), or the condition said to be unchanged.
@@ -443,12 +450,7 @@ def _radiculopathy_corroborated(s: Sentence, assessor: Assessor) -> list[Finding
     study = _STUDY.search(s.text)
     if study is None:
         return []
-    for m in _CORROBORATION.finditer(s.text):
-        a = assessor(s.text, m.start(), m.end())
-        if a.uncertain or a.hypothetical:
-            continue
-        return [_finding("services.radiculopathy_corroborated", not a.negated, s, cue=a.cue)]
-    return []
+    return _first_stated(s, assessor, "services.radiculopathy_corroborated", _CORROBORATION.finditer(s.text))
 
 
 #: A definition or a guideline's condition ("To be homebound means ...", "for patients who are homebound") documents
@@ -477,14 +479,9 @@ _SUBJECTIVE = re.compile(r"\b(?:states?|stated|reports?|reported|reporting|compl
 
 def _objective_deficit(s: Sentence, assessor: Assessor) -> list[Finding]:
     """An objective neurological deficit on examination, not a weakness or numbness the patient reports."""
-    for m in _DEFICIT.pattern.finditer(s.text):
-        if _SUBJECTIVE.search(s.text, max(0, m.start() - 80), m.start()):
-            continue
-        a = assessor(s.text, m.start(), m.end())
-        if a.uncertain or a.hypothetical:
-            continue
-        return [_finding("services.neuro_deficit", not a.negated, s, cue=a.cue)]
-    return []
+    return _first_stated(s, assessor, "services.neuro_deficit",
+                         (m for m in _DEFICIT.pattern.finditer(s.text)
+                          if not _SUBJECTIVE.search(s.text, max(0, m.start() - 80), m.start())))
 
 
 _RULE_OUT = re.compile(r"(?<![\w-])(?:(?:to\s+)?rule\s+out|r/o)(?![\w-])", re.I)

@@ -21,11 +21,10 @@ from checker.ingest.vocab import Concept, _p
 
 __all__ = ["SURGERY_CONCEPTS", "surgery_findings"]
 
-_REPORTED = (r"(?:revealed|reveals|revealing|reveal|showed|shows|demonstrated|demonstrates|noted|documented|"
-             r"indicated|confirmed|"
-             r"was\s+(?:significant|positive|consistent|remarkable)\s+(?:for|with)|consistent\s+with|"
-             r"positive\s+for|evidence\s+of|findings\s+of|with)")
-_REPORTED_RX = re.compile(_REPORTED, re.I)
+_REPORTED_RX = re.compile(r"(?:revealed|reveals|revealing|reveal|showed|shows|demonstrated|demonstrates|noted|"
+                          r"documented|indicated|confirmed|"
+                          r"was\s+(?:significant|positive|consistent|remarkable)\s+(?:for|with)|consistent\s+with|"
+                          r"positive\s+for|evidence\s+of|findings\s+of|with)", re.I)
 _WEAR = re.compile(r"\b(?:degenerat\w+|(?:disc|disk)\s+bulg\w*|bulging|spondylosis|osteophyt\w*|arthriti\w*|"
                    r"arthropathy)\b", re.I)
 _IMAGING_STUDY = re.compile(r"\b(?:MRI|MR\s+arthrogram|magnetic\s+resonance(?:\s+imaging)?|CT(?:\s+scan)?|"
@@ -55,8 +54,9 @@ SURGERY_CONCEPTS: tuple[Concept, ...] = (
 
 
 def _study_finding(s: Sentence, assessor: Assessor, study: re.Pattern[str], lesion: re.Pattern[str],
-                   normal: re.Pattern[str], fact: str) -> list[Finding]:
-    """``fact`` from a study sentence: True when the study reports the lesion, False when it is reported normal."""
+                   normal: re.Pattern[str], fact: str, wear: re.Pattern[str] | None = None) -> list[Finding]:
+    """``fact`` from a study sentence: True when the study reports the lesion, False when it is reported normal
+    (or reports only ``wear``, findings that are no lesion)."""
     m = study.search(s.text)
     if m is None:
         return []
@@ -68,11 +68,11 @@ def _study_finding(s: Sentence, assessor: Assessor, study: re.Pattern[str], lesi
     reported = _REPORTED_RX.search(s.text, m.end())
     if reported is None:
         return []
-    if lesion is _LESION and not lesion.search(s.text, reported.start()):
+    if wear is not None and not lesion.search(s.text, reported.start()):
         # A report of wear only ("revealed multilevel degenerative changes", "a 2-mm disc bulge"): no surgical lesion.
-        wear = _WEAR.search(s.text, reported.start())
-        if wear is not None:
-            a = assessor(s.text, wear.start(), wear.end())
+        worn = wear.search(s.text, reported.start())
+        if worn is not None:
+            a = assessor(s.text, worn.start(), worn.end())
             if not (a.negated or a.uncertain or a.hypothetical):
                 return [_finding(fact, False, s, cue=a.cue)]
         return []
@@ -92,7 +92,7 @@ def _study_finding(s: Sentence, assessor: Assessor, study: re.Pattern[str], lesi
 def surgery_findings(s: Sentence, assessor: Assessor, concepts: Any) -> list[Finding]:
     """Every surgery fact in one factual sentence (``concepts`` reads the boolean concepts)."""
     found = [*concepts(s, assessor, [], SURGERY_CONCEPTS),
-             *_study_finding(s, assessor, _IMAGING_STUDY, _LESION, _IMAGING_NORMAL, "services.imaging_lesion"),
+             *_study_finding(s, assessor, _IMAGING_STUDY, _LESION, _IMAGING_NORMAL, "services.imaging_lesion", _WEAR),
              *_study_finding(s, assessor, _EDX_STUDY, _EDX_LESION, _EDX_NORMAL, "services.electrodiagnostic_abnormal")]
     if _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]
