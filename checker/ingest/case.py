@@ -12,12 +12,14 @@ fact comes from :mod:`checker.ingest.facts`, with its sentence and span in ``evi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from checker.facts.cases import Case, case_from_data
 from checker.facts.requests import parse_request
+from checker.facts.services import parse_service
 from checker.ingest.context import assess
 from checker.ingest.facts import Assessor, Finding, extract_findings
 from checker.ingest.letter import Letter, read_letter
@@ -43,7 +45,25 @@ def _request(item: Any) -> dict[str, Any]:
                "drug": parsed.drug if parsed.kind == "drug" else None}
     if parsed.kind == "drug" and parsed.prn:
         request["prn"] = True  # "PRN" / "as needed" in the request as written
+    if parsed.kind == "service" and item.partial:
+        request.update(_remaining_portion_counts(item.title))
     return request
+
+
+#: "... was authorized by the Claims Administrator. The remaining IMR eligible portion of the original request, Z":
+#: the dispute is the rest of a course whose other part was authorized. (When the claims administrator authorized
+#: something "leaving the original request IMR eligible", the whole original request is in dispute: nothing to add.)
+_REMAINING_PORTION = re.compile(r"\bremaining\s+IMR\s+eligible\s+portion\b", re.I)
+
+
+def _remaining_portion_counts(title: str) -> dict[str, int]:
+    """The visits first requested and those authorized of a partly certified service request whose disputed item is
+    the remaining portion; the course is the authorized visits and the disputed ones together."""
+    if not _REMAINING_PORTION.search(title):
+        return {}
+    parsed = parse_service(title)
+    counts = {"visits_authorized": parsed.visits_authorized, "visits_original": parsed.visits_original}
+    return {key: value for key, value in counts.items() if value is not None}
 
 
 def _set(target: dict[str, Any], path: str, value: Any) -> bool:
