@@ -278,6 +278,7 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
     if out.get("request.phase") == "post_operative":
         postsurgical_course(out)
     _chronic_pain_service_facts(parsed, out)
+    _electrodiagnostic_facts(parsed, out)
     therapy = _PRIOR_THERAPY.get(out.get("request.service_group"))
     if therapy is None:
         return
@@ -319,6 +320,23 @@ def _chronic_pain_service_facts(parsed: ParsedService, out: Facts) -> None:
         completed = out.get("services.frp_days_completed")
         if completed is not None:
             out.setdefault("request.frp_days_total", completed + requested)
+
+
+#: The two electrodiagnostic studies, which the Chronic Pain guideline treats apart ("EMG/NCV", "NCS of the RUE").
+_NERVE_CONDUCTION = re.compile(r"\b(?:NCV|NCS|nerve\s+conduction)", re.I)
+_ELECTROMYOGRAPHY = re.compile(r"\b(?:EMG|electromyo\w*)", re.I)
+
+
+def _electrodiagnostic_facts(parsed: ParsedService, out: Facts) -> None:
+    """Which electrodiagnostic studies a request names: ``request.nerve_conduction`` and
+    ``request.electromyography``, both left unset when it names neither ("electrodiagnostic studies")."""
+    if parsed.group != "electrodiagnostic":
+        return
+    text = parsed.text[:2000]
+    ncs, emg = bool(_NERVE_CONDUCTION.search(text)), bool(_ELECTROMYOGRAPHY.search(text))
+    if ncs or emg:
+        out.setdefault("request.nerve_conduction", ncs)
+        out.setdefault("request.electromyography", emg)
 
 
 def parse(request: dict) -> ParsedRequest:
