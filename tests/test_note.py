@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from conftest import ROOT, run_mtus
 
@@ -179,3 +180,43 @@ def test_a_crush_injury_years_ago_is_not_a_severe_acute_injury():
     recent = "Date of Injury: 01/02/2017\nDate of Visit: 02/01/2017\nHISTORY:\nHe has a crush injury of the foot.\n" \
              "PLAN:\nNorco 5/325 #20\n"
     assert note_to_case(recent, "r.txt")["clinical"]["severe_acute_injury"] is True
+
+
+_PLAN_NOTE = """PROGRESS REPORT
+Date of exam: 10/02/2017
+Date of injury: 01/05/2016
+
+SUBJECTIVE: Right shoulder pain with overhead reaching, 6/10.
+
+OBJECTIVE: Positive Neer and Hawkins impingement signs on the right.
+
+{heading}
+1. Right shoulder impingement syndrome (M75.41).
+2. MRI arthrogram of the right shoulder.
+3. Continue naproxen 550 mg twice daily.
+4. Return to clinic in 6 weeks.
+"""
+
+
+@pytest.mark.parametrize("heading", [
+    "PLAN:", "Treatment plan / Request for authorization:", "Assessment/Plan:", "ASSESSMENT AND PLAN:", "A/P:",
+    "DISCUSSION/TREATMENT PLAN:", "Plan/Recommendations:", "Treatment Recommendations:", "Recommended treatment:",
+    "Requests for Authorization:", "Plan of treatment:", "Impression and plan:", "RECOMMENDATIONS AND PLAN:",
+])
+def test_the_plan_is_found_under_the_headings_physicians_write(heading):
+    case = note_to_case(_PLAN_NOTE.format(heading=heading), "note.txt")
+    assert [r["text"] for r in case["requests"]] == ["MRI arthrogram of the right shoulder",
+                                                     "naproxen 550 mg twice daily"]
+
+
+def test_an_assessment_and_plan_gives_its_diagnoses_but_not_its_requests_as_diagnoses():
+    case = note_to_case(_PLAN_NOTE.format(heading="ASSESSMENT AND PLAN:"), "note.txt")
+    assert [d["text"] for d in case["diagnoses"]] == ["Right shoulder impingement syndrome (M75.41)"]
+
+
+def test_a_heading_that_joins_no_plan_is_not_a_plan(tmp_path):
+    note = tmp_path / "note.txt"
+    note.write_text(_PLAN_NOTE.format(heading="HISTORY AND EXAMINATION:"))
+    result = run_mtus("check", str(note))
+    assert result.returncode == 2
+    assert "no requested item found" in result.stderr

@@ -24,7 +24,7 @@ from checker.facts.requests import parse_request, service_words
 from checker.ingest.case import assemble_case
 from checker.ingest.context import assess
 from checker.ingest.facts import Finding
-from checker.ingest.note_text import NoteLine, NoteSection, note_lines, note_sections, note_sentences
+from checker.ingest.note_text import PLAN_KINDS, NoteLine, NoteSection, note_lines, note_sections, note_sentences
 from checker.ingest.sentences import split_sentences
 
 __all__ = ["NoteSection", "note_sections", "note_sentences", "note_requests", "note_to_case", "read_note",
@@ -83,9 +83,9 @@ def note_requests(text: str, sections: list[NoteSection]) -> list[tuple[dict[str
     own "Service/Good Requested:" entries, where there are any, are the requests (its attached report's plan
     repeats them)."""
     out: list[tuple[dict[str, Any], NoteLine]] = []
-    labelled = [s for s in sections if s.kind == "plan" and _LABELLED_REQUEST.match(s.title + ":")]
+    labelled = [s for s in sections if s.kind in PLAN_KINDS and _LABELLED_REQUEST.match(s.title + ":")]
     for section in labelled or sections:
-        if section.kind != "plan":
+        if section.kind not in PLAN_KINDS:
             continue
         for line in note_lines(text, section):
             info = _OTHER_INFO.match(line.text)

@@ -30,7 +30,7 @@ from checker.ingest.extractors import (
 )
 from checker.ingest.facts import Assessor, Finding, _demographics, _finding, _pronoun_sex, _recent_injury_only
 from checker.ingest.icd10 import ICD10_CODE, icd10_categories
-from checker.ingest.note_text import NoteLine, NoteSection, note_lines, note_sentences
+from checker.ingest.note_text import PLAN_KINDS, NoteLine, NoteSection, note_lines, note_sentences
 from checker.ingest.sentences import Sentence
 from checker.ingest.vocab import DATE_RE, diagnosis_categories, has_category, iso_date
 
@@ -118,6 +118,20 @@ def _diagnosis(line: NoteLine) -> Finding | None:
         categories += [c for c in icd10_categories(code) if c not in categories]
     value: dict[str, Any] = {"text": line.text.strip(" ,;:.-"), "categories": categories or ["other"]}  # as written
     return Finding("diagnoses", value, line.text, line.start, line.end, cue=", ".join(codes) or None)
+
+
+def _assessment_diagnoses(text: str, section: NoteSection, request_lines: list[NoteLine | None]) -> list[Finding]:
+    """The diagnoses of an assessment-and-plan section: its lines that request nothing and carry an ICD-10 code or
+    name a diagnosis."""
+    asked = [(r.start, r.end) for r in request_lines if r is not None]
+    out = []
+    for line in note_lines(text, section):
+        if any(a < line.end and line.start < b for a, b in asked):
+            continue
+        found = _diagnosis(line)
+        if found is not None and (found.cue or has_category(line.text)):
+            out.append(found)
+    return out
 
 
 def _nsaid(drug: str, text: str, sentence: str, start: int, end: int) -> list[Finding]:
@@ -246,7 +260,7 @@ def _pain_assessment(text: str, sentences: list[tuple[Sentence, NoteSection]]) -
     documented in the note: a complete pain assessment (evidence: the sentences that give them)."""
     found: dict[str, Sentence] = {}
     for s, section in sentences:
-        if section.kind == "plan" or not s.factual:
+        if section.kind in PLAN_KINDS or not s.factual:
             continue
         for part, pattern in _ASSESSMENT_PARTS.items():
             if part not in found and pattern.search(s.text):
@@ -371,7 +385,7 @@ def _current_drugs(text: str, sentences: list[tuple[Sentence, NoteSection]], ass
     """Drugs the note shows the patient taking: named, affirmed, outside the plan."""
     drugs: set[str] = set()
     for s, section in sentences:
-        if section.kind == "plan":
+        if section.kind in PLAN_KINDS:
             continue
         for start, end, _name, drug in _drug_mentions(s.text):
             a = assessor(s.text, start, end)
@@ -414,6 +428,8 @@ def note_findings(text: str, sections: list[NoteSection], requests: list[dict[st
             out += [f for line in note_lines(text, section) if (f := _diagnosis(line)) is not None]
         elif section.kind == "medications":
             out += [f for line in note_lines(text, section) for f in _medication_lines(line)]
+        elif section.kind == "assessment_plan":
+            out += _assessment_diagnoses(text, section, request_lines)
     out += _pain_assessment(text, sentences)
     report = next((f.value for f in out if f.fact == "report_date"), None)
     for s, section in sentences:
@@ -421,7 +437,7 @@ def note_findings(text: str, sections: list[NoteSection], requests: list[dict[st
             continue
         named = [t for t in request_targets(s, requests) if t in drug_requests]
         targets = named or (current_requests if _ABOUT_MEDICATIONS.search(s.text) else [])
-        if section.kind == "plan":  # what is planned is not yet a fact: only what it says of the requests
+        if section.kind in PLAN_KINDS:  # what is planned is not yet a fact: only what it says of the requests
             out += [f for f in sentence_findings(s, None, requests, assessor, targets) if f.request is not None]
             continue
         paired = _pain_and_relief(s, targets)

@@ -8,14 +8,17 @@ from functools import cache
 
 from checker.ingest.sentences import Sentence, classify, factual_clauses, split_sentences
 
-__all__ = ["NoteSection", "NoteLine", "note_sections", "note_lines", "note_sentences"]
+__all__ = ["PLAN_KINDS", "NoteSection", "NoteLine", "note_sections", "note_lines", "note_sentences"]
+
+#: The section kinds requests are read from: a plan, or an assessment and plan written as one section.
+PLAN_KINDS = frozenset({"plan", "assessment_plan"})
 
 
 @dataclass(frozen=True)
 class NoteSection:
     """A section of a note: its kind, its heading as written and the span of its body in the note text."""
 
-    kind: str  # header | history | exam | diagnoses | medications | monitoring | plan | work | other
+    kind: str  # header | history | exam | diagnoses | medications | monitoring | plan | assessment_plan | work
     title: str
     start: int
     end: int
@@ -23,12 +26,14 @@ class NoteSection:
 
 #: Section headings by kind (matched against the whole heading, case-insensitively).
 _SECTION_KINDS: tuple[tuple[str, str], ...] = (
-    ("plan", r"(?:treatment\s+)?plan(?:\s+of\s+care)?|treatment\s+plan\s*/\s*requests?|recommendations?|requests?|"
-             r"requested\s+treatments?|treatment\s+requested|request\s+for\s+authori[sz]ation|"
+    ("assessment_plan", r"A\s*/\s*P"),
+    ("plan", r"(?:treatment\s+)?plan(?:\s+of\s+(?:care|treatment))?|treatment\s+plan\s*/\s*requests?|"
+             r"(?:treatment\s+)?recommendations?|recommended\s+treatments?|requests?|"
+             r"requested\s+treatments?|treatment\s+requested|requests?\s+for\s+authori[sz]ations?|"
              r"services?\s*/\s*goods?\s+requested|procedures?\s+requested|medications?\s+requested|"
              r"(?:the\s+)?following\s+(?:is|are)\s+requested|authori[sz]ation\s+requested"),
     ("diagnoses", r"(?:work[\s-]related\s+)?(?:medical\s+)?diagnos[ie]s|diagnosis\s*/\s*ICD(?:[\s-]*10)?|assessment|"
-                  r"impressions?|assessment\s+and\s+plan"),
+                  r"impressions?"),
     ("medications", r"(?:current\s+)?medications?(?:\s+list)?|meds|current\s+meds"),
     ("monitoring", r"(?:opioid|medication|narcotic)\s+monitoring|monitoring|(?:the\s+)?(?:4|four)\s+A'?s"),
     ("work", r"work\s+status|disability\s+status|return\s+to\s+work|work\s+restrictions"),
@@ -44,11 +49,30 @@ _HEADING = re.compile(r"^[ \t]*(?:[IVX]+\.|\d+\.|[A-Z]\.)?[ \t]*([A-Za-z][A-Za-z
 _ITEM_LEAD = re.compile(r"^[ \t]*(?:\(?\d{1,2}[.)]|[-*\u2022]|[a-z][.)])[ \t]+")
 
 
-def _section_kind(title: str) -> str | None:
+#: Where a heading joins two headings ("Assessment and Plan", "Discussion/Treatment Plan").
+_HEADING_JOIN = re.compile(r"\s*(?:/|&|\+|,|\band\b)\s*", re.I)
+
+
+def _one_kind(title: str) -> str | None:
     for kind, pattern in _KIND_RES:
-        if pattern.fullmatch(title.strip()):
+        if pattern.fullmatch(title):
             return kind
     return None
+
+
+def _section_kind(title: str) -> str | None:
+    """The kind of a heading. A joined heading takes the kinds of its parts: with a plan part it is a plan (an
+    assessment and plan when a part is an assessment or diagnosis), otherwise the kind of its first known part."""
+    title = title.strip()
+    kind = _one_kind(title)
+    if kind is not None:
+        return kind
+    kinds = [_one_kind(part) for part in _HEADING_JOIN.split(title) if part]
+    if len(kinds) < 2:
+        return None
+    if "plan" in kinds or "assessment_plan" in kinds:
+        return "assessment_plan" if "diagnoses" in kinds or "assessment_plan" in kinds else "plan"
+    return next((k for k in kinds if k is not None), None)
 
 
 def note_sections(text: str) -> list[NoteSection]:
