@@ -220,3 +220,22 @@ def test_a_heading_that_joins_no_plan_is_not_a_plan(tmp_path):
     result = run_mtus("check", str(note))
     assert result.returncode == 2
     assert "no requested item found" in result.stderr
+
+
+def test_the_2014_rfa_form_field_labels_are_not_read_as_part_of_the_request():
+    form = """REQUEST FOR AUTHORIZATION
+DWC Form RFA
+Date of Injury (MM/DD/YYYY): 02/11/2017
+Requested Treatment (see instructions for guidance; attached additional pages if necessary)
+Diagnosis (Required): Lumbar radiculopathy
+ICD-Code (Required): M54.16
+Service/Good Requested (Required): Lumbar epidural steroid injection L4-5
+CPT/HCPCS Code (If known): 62323
+Other Information: (Frequency, Duration Quantity, Facility Name, etc.): x1, left
+Diagnosis (Required): Lumbar radiculopathy
+Service/Good Requested (Required): Physical therapy
+Other Information: (Frequency, Duration Quantity, Facility Name, etc.): 2x6
+"""
+    case = note_to_case(form, "rfa.txt")
+    assert [r["text"] for r in case["requests"]] == ["Lumbar epidural steroid injection L4-5, x1, left",
+                                                     "Physical therapy, 2x6"]

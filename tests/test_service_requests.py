@@ -108,3 +108,16 @@ def test_a_broken_catalog_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_service_catalog(bad)
     assert str(bad) in str(info.value) and "unknown group" in str(info.value)
+
+
+@pytest.mark.parametrize(("wording", "service", "body_parts", "visits"), [
+    ("MRI L/S w/o", "mri", ("lumbar_spine",), None),
+    ("MRI C/S", "mri", ("cervical_spine",), None),
+    ("T/S x-ray", "xray", ("thoracic_spine",), None),
+    ("Chiro 2x3 C/S", "chiropractic", ("cervical_spine",), 6),
+    ("Acup x6", "acupuncture", (), 6),
+    ("Psych eval", "psychological_testing", (), None),
+])
+def test_the_shorthand_of_a_request_for_authorization_is_read(wording, service, body_parts, visits):
+    parsed = parse_service(wording)
+    assert (parsed.service, parsed.body_parts, parsed.visits) == (service, body_parts, visits)

@@ -52,9 +52,12 @@ _NOT_A_REQUEST = re.compile(
     re.I,
 )
 _FOLLOW_UP = re.compile(r"\b(?:follow[\s-]*up|return\s+(?:visit|to\s+clinic|in)|re-?evaluat\w*\s+in)\b", re.I)
-_OTHER_INFO = re.compile(r"^(?:other\s+information|frequency|duration|quantity)\b[^:]*:\s*", re.I)
-_LABELLED_REQUEST = re.compile(r"^(?:services?\s*/\s*goods?|procedures?|medications?|treatment)\s+requested\s*:\s*",
-                               re.I)
+# DWC Form RFA (2014): "Other Information: (Frequency, Duration Quantity, Facility Name, etc.):" and
+# "Service/Good Requested (Required):"; the 2013 form: "Procedure Requested:"
+_OTHER_INFO = re.compile(r"^(?:other\s+information|frequency|duration|quantity)\b[^:]*:\s*"
+                         r"(?:\((?:frequency|duration)[^)]*\)\s*:?\s*)?", re.I)
+_LABELLED_REQUEST = re.compile(r"^(?:services?\s*/\s*goods?|procedures?|medications?|treatment)\s+requested\s*"
+                               r"(?:\((?:required|if\s+known)\)\s*)?:\s*", re.I)
 
 
 _HEADER_LINE = re.compile(r"^(?:date|DOB|DOS|DOI|claim|name|employer|specialty|patient|employee|diagnosis|ICD|"

@@ -49,6 +49,8 @@ _HEADING = re.compile(r"^[ \t]*(?:[IVX]+\.|\d+\.|[A-Z]\.)?[ \t]*([A-Za-z][A-Za-z
 _ITEM_LEAD = re.compile(r"^[ \t]*(?:\(?\d{1,2}[.)]|[-*\u2022]|[a-z][.)])[ \t]+")
 
 
+#: A form's mark on a field label: "Service/Good Requested (Required)", "CPT/HCPCS Code (If known)".
+_FORM_MARK = re.compile(r"\s*\((?:required|if\s+known|optional)\)\s*$", re.I)
 #: Where a heading joins two headings ("Assessment and Plan", "Discussion/Treatment Plan").
 _HEADING_JOIN = re.compile(r"\s*(?:/|&|\+|,|\band\b)\s*", re.I)
 
@@ -63,7 +65,7 @@ def _one_kind(title: str) -> str | None:
 def _section_kind(title: str) -> str | None:
     """The kind of a heading. A joined heading takes the kinds of its parts: with a plan part it is a plan (an
     assessment and plan when a part is an assessment or diagnosis), otherwise the kind of its first known part."""
-    title = title.strip()
+    title = _FORM_MARK.sub("", title).strip()
     kind = _one_kind(title)
     if kind is not None:
         return kind
