@@ -43,3 +43,24 @@ def test_the_electrodiagnostic_studies_named(text, ncs, emg):
     assert out["request.service"] == "electrodiagnostic"
     assert out.get("request.nerve_conduction") is ncs
     assert out.get("request.electromyography") is emg
+
+
+@pytest.mark.parametrize(("text", "categories", "region"), [
+    ("Spinal manipulation 1 times 8", ["low_back_pain", "sprain_strain"], "low_back"),
+    ("TOC to ortho spine surgeon eval and treatment", ["neck_pain"], "neck_upper_back"),
+    ("TOC to ortho spine surgeon eval and treatment", ["neck_pain", "low_back_pain"], None),
+    ("Spinal cord stimulator trial", ["low_back_pain"], None),
+    ("Spinal manipulation", None, None),
+])
+def test_a_request_naming_only_the_spine_takes_the_chapter_of_the_spinal_diagnoses(text, categories, region):
+    out: dict = {"request.kind": "service"}
+    if categories is not None:
+        out["diagnosis_categories"] = categories
+    _service_facts(parse_service(text), out)
+    assert out.get("request.region") == region
+
+
+def test_a_named_part_of_the_spine_is_kept():
+    out: dict = {"request.kind": "service", "diagnosis_categories": ["neck_pain"]}
+    _service_facts(parse_service("MRI of the lumbar spine"), out)
+    assert out["request.region"] == "low_back"

@@ -247,6 +247,21 @@ def request_facts(request: dict, parsed: ParsedRequest, facts: Facts, medication
 _SERVICE_FIELDS = {"service": "service", "group": "service_group", "side": "side", "visits": "visits",
                    "per_week": "per_week", "weeks": "weeks", "contrast": "contrast", "phase": "phase",
                    "visits_authorized": "visits_authorized", "visits_original": "visits_original"}
+#: A request that names the spine but not which part of it ("spinal manipulation", "TOC to spine surgeon").
+_SPINE_ONLY = re.compile(r"\bspin(?:e|al)\b(?!\s+cord)", re.I)
+#: The body-part chapter of a spinal diagnosis.
+_SPINAL_CHAPTERS = {"low_back_pain": "low_back", "neck_pain": "neck_upper_back", "thoracic_pain": "neck_upper_back"}
+
+
+def _spinal_region(text: str, facts: Facts) -> str | None:
+    """The chapter of a request that names only "the spine": that of the case's spinal diagnoses when they all fall
+    in one chapter (a lumbar strain: low back), else None (neck and low back both diagnosed: not known)."""
+    if not _SPINE_ONLY.search(text[:2000]):
+        return None
+    chapters = {_SPINAL_CHAPTERS[c] for c in facts.get("diagnosis_categories") or () if c in _SPINAL_CHAPTERS}
+    return chapters.pop() if len(chapters) == 1 else None
+
+
 # The completed visits and their result that a therapy request is judged against, by service group.
 _PRIOR_THERAPY = {"physical_medicine": "physical_therapy", "manual_therapy": "chiropractic",
                   "acupuncture": "acupuncture", "psychological": "psychotherapy"}
@@ -262,6 +277,11 @@ def _service_facts(parsed: ParsedService, out: Facts) -> None:
         out.setdefault("request.body_parts", list(parsed.body_parts))
         out.setdefault("request.regions", list(parsed.regions))
         out.setdefault("request.region", parsed.regions[0])
+    else:
+        spinal = _spinal_region(parsed.text, out)
+        if spinal is not None:
+            out.setdefault("request.regions", [spinal])
+            out.setdefault("request.region", spinal)
     finding_regions = out.get("services.objective_finding_regions")
     if (finding_regions and parsed.regions and "unspecified" not in finding_regions
             and not set(parsed.regions) & set(finding_regions)):
