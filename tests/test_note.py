@@ -239,3 +239,37 @@ Other Information: (Frequency, Duration Quantity, Facility Name, etc.): 2x6
     case = note_to_case(form, "rfa.txt")
     assert [r["text"] for r in case["requests"]] == ["Lumbar epidural steroid injection L4-5, x1, left",
                                                      "Physical therapy, 2x6"]
+
+
+def _plan_requests(*lines: str) -> list[str]:
+    text = ("PR-2\nDate of exam: 03/10/2017\nDate of injury: 11/02/2016\n\nPLAN:\n"
+            + "\n".join(f"{i + 1}. {line}" for i, line in enumerate(lines)) + "\n")
+    return [r["text"] for r in note_to_case(text, "note.txt")["requests"]]
+
+
+def test_plan_lines_that_report_a_result_or_a_refusal_or_a_condition_are_not_requests():
+    assert _plan_requests(
+        "MRI of the lumbar spine was reviewed and shows L4-5 disc bulge.",
+        "She declined an injection.",
+        "Consider MRI if no improvement.",
+        "Will consider ESI if radicular pain persists.",
+        "MRI lumbar spine if symptoms worsen.",
+        "Physical therapy was completed with good results.",
+    ) == []
+
+
+def test_plan_lines_give_the_item_without_the_verb_that_asks_for_it():
+    assert _plan_requests(
+        "Recommend physical therapy 2x4 for the lumbar spine.",
+        "We will request an MRI of the right knee.",
+        "I am recommending acupuncture x 6 visits.",
+        "Obtain x-rays of the left wrist.",
+        "Pending: chiropractic 2x3.",
+        "Norco 10/325 one every 6 hours if needed #60",
+    ) == ["physical therapy 2x4 for the lumbar spine", "MRI of the right knee", "acupuncture x 6 visits",
+          "x-rays of the left wrist", "chiropractic 2x3", "Norco 10/325 one every 6 hours if needed #60"]
+
+
+def test_plan_lines_in_the_catalogs_shorthand_are_requests():
+    assert _plan_requests("PT 2x4 lumbar spine", "OT 2x6 right hand", "Acup x6", "Return in 4 weeks.") == [
+        "PT 2x4 lumbar spine", "OT 2x6 right hand", "Acup x6"]

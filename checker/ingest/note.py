@@ -21,6 +21,7 @@ from typing import Any
 from checker.core.errors import InputError, Problem
 from checker.facts.cases import Case, case_from_data
 from checker.facts.requests import parse_request, service_words
+from checker.facts.services import parse_service
 from checker.ingest.case import assemble_case
 from checker.ingest.context import assess
 from checker.ingest.facts import Finding
@@ -41,12 +42,22 @@ CASE_SUFFIXES = (".yaml", ".yml", ".json")
 _REQUEST_VERB = re.compile(
     r"^(?:(?:we\s+are\s+|I\s+am\s+|I\s+)?(?:request(?:ing|ed)?|ask(?:ing)?)\s+(?:(?:for\s+)?(?:the\s+)?(?:authori[sz]ation|"
     r"approval|certification)\s+(?:of|for)\s+|for\s+)?|RFA\s*(?:for|:)\s*|(?:please\s+)?authori[sz]e\s+|"
-    r"(?:continue|refill|renew|prescribe|prescribed|dispense|dispensed|start|begin|initiate|trial\s+of|rx)\s*:?\s+)",
+    r"(?:continue|refill|renew|prescribe|prescribed|dispense|dispensed|start|begin|initiate|trial\s+of|rx)\s*:?\s+|"
+    r"(?:(?:we|I)\s+(?:will|would)\s+(?:like\s+to\s+)?|I\s+am\s+)?(?:recommend(?:ing|ed|s)?|request|order(?:ing)?|"
+    r"obtain(?:ing)?|schedul(?:e|ing)|proceed\s+with|awaiting\s+(?:authori[sz]ation|approval)\s+(?:of|for)|"
+    r"pending)\s*:?\s+(?:(?:for|an?|the)\s+)?)",
     re.I,
 )
 _NOT_A_REQUEST = re.compile(
     r"\b(?:discontinue[ds]?|stop(?:ped)?|d/c|hold|held|taper(?:ed)?\s+off|wean(?:ed)?\s+off|no\s+longer|"
-    r"denied|declines?)\b|^(?:(?:treatment\s+|functional\s+)?goals?\b|reduce|decrease|lower|wean|taper|follow[\s-]*up|return|recheck|RTC|f/u|continue\s+(?:home|current\s+home)|"
+    r"denied|declin(?:es?|ed))\b|"
+    # a result or a past event, not a request: "MRI of the lumbar spine was reviewed and shows ..."
+    r"\b(?:was|were|has\s+been|have\s+been)\s+(?:reviewed|done|performed|completed|obtained|approved|authori[sz]ed|"
+    r"certified)\b|\b(?:showed|shows|revealed|reveals|demonstrated|demonstrates)\b|"
+    # a plan only if things turn out so: "consider MRI if no improvement"
+    r"^(?:(?:we|I)\s+)?(?:(?:will|would|may|might|could)\s+)?(?:consider|possibl[ey])\b|"
+    r"\bif\s+(?:no|not|there\s+is\s+no)\b|\bif\b[^.;]*\b(?:persist\w*|continu\w*|worsen\w*|fail\w*|improv\w*|"
+    r"unchanged|progress\w*|recur\w*)\b|^(?:(?:treatment\s+|functional\s+)?goals?\b|reduce|decrease|lower|wean|taper|follow[\s-]*up|return|recheck|RTC|f/u|continue\s+(?:home|current\s+home)|"
     r"home\s+exercise|see\s+(?:above|work\s+status)|patient\s+(?:was\s+)?(?:educated|counseled)|"
     r"(?:she|he|the\s+patient)\s+(?:will|is\s+to)\s+(?:continue\s+)?(?:home|her|his))",
     re.I,
@@ -78,7 +89,7 @@ def _request_text(line: str) -> str | None:
     parsed = parse_request(body)
     if parsed.kind == "drug":
         return body
-    return body if service_words(body) else None
+    return body if service_words(body) or parse_service(body).service is not None else None
 
 
 def note_requests(text: str, sections: list[NoteSection]) -> list[tuple[dict[str, Any], NoteLine]]:
