@@ -98,3 +98,11 @@ def test_an_output_folder_that_cannot_be_made_is_one_line_per_letter_exit_2(tmp_
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines() == [
         f"{blocker / 'out' / SEED.stem}.yaml: cannot write: a parent is a file, not a folder"]
+
+
+def test_a_letter_in_the_early_layout_is_named_as_such_not_as_a_non_letter():
+    run = run_mtus("ingest", str(BAD / "early_layout_2013.txt"))
+    assert run.returncode == 2 and run.stdout == ""
+    assert "an IMR letter in the early layout" in run.stderr and "not read yet" in run.stderr
+    run = run_mtus("check", str(BAD / "early_layout_2013.txt"))
+    assert run.returncode == 2 and "an IMR letter in the early layout" in run.stderr

@@ -152,6 +152,12 @@ KNOWN_COMMA_SECTIONS: tuple[str, ...] = (
 )
 
 
+#: The early layout of the letters (2013): "Notice of Independent Medical Review Determination", "INDEPENDENT MEDICAL
+#: REVIEW DECISION AND RATIONALE", one "has determined the request for ..." sentence per item.
+EARLY_LAYOUT = re.compile(r"^\s*INDEPENDENT MEDICAL REVIEW DECISION AND RATIONALE\b|Notice of Independent Medical "
+                          r"Review Determination", re.M | re.I)
+
+
 def _fail(path: str, message: str) -> InputError:
     return InputError(Problem(path, message))
 
@@ -175,6 +181,10 @@ def parse_letter(text: str, path: str = "<text>") -> Letter:
         raise _fail(path, "empty letter text")
     how, summary_h, issues_h = _H_HOW.search(text), _H_SUMMARY.search(text), _H_ISSUES.search(text)
     if not (how or issues_h or _find_line(text, _LABEL_RATIONALE) is not None):
+        if EARLY_LAYOUT.search(text):
+            raise _fail(path, "an IMR letter in the early layout ('INDEPENDENT MEDICAL REVIEW DECISION AND "
+                              "RATIONALE', as in 2013 letters): not read yet; only the later layout ('IMR ISSUES, "
+                              "DECISIONS AND RATIONALES') is")
         raise _fail(path, "not an IMR decision letter (no IMR headings or decision rationale found)")
 
     letter = Letter(path=path, text=text)

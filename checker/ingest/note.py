@@ -25,6 +25,7 @@ from checker.facts.services import parse_service
 from checker.ingest.case import assemble_case
 from checker.ingest.context import assess
 from checker.ingest.facts import Finding
+from checker.ingest.letter import EARLY_LAYOUT
 from checker.ingest.note_text import PLAN_KINDS, NoteLine, NoteSection, note_lines, note_sections, note_sentences
 from checker.ingest.sentences import split_sentences
 
@@ -153,7 +154,7 @@ _LETTER_HEADINGS = re.compile(r"^\s*(?:CLINICAL CASE SUMMARY|IMR ISSUES,? DECISI
 
 def looks_like_letter(text: str) -> bool:
     """Is this an IMR decision letter rather than a physician's note?"""
-    return bool(_LETTER_HEADINGS.search(text))
+    return bool(_LETTER_HEADINGS.search(text) or EARLY_LAYOUT.search(text))
 
 
 def read_note(path: str | Path) -> str:
