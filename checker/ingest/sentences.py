@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from checker.ingest.letter import Letter
 
-__all__ = ["Sentence", "split_sentences", "letter_sentences"]
+__all__ = ["Sentence", "split_sentences", "letter_sentences", "section_sentences"]
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = re.compile(
@@ -290,3 +290,10 @@ def letter_sentences(letter: Letter) -> list[Sentence]:
         if item.rationale and item.rationale_offset >= 0:
             out.extend(_section(item.rationale, item.rationale_offset, "rationale", index))
     return out
+
+
+def section_sentences(text: str, section: str, item: int | None = None) -> list[Sentence]:
+    """The sentences of one passage read as a letter's ``section`` ("summary" or "rationale" of item ``item``), spans
+    relative to ``text``: what a letter's own passage would give (flags, factual clauses), for text from elsewhere."""
+    return _section(text, 0, section, item)
+
