@@ -23,6 +23,17 @@ __all__ = ["SERVICE_CONCEPTS", "CHRONIC_PAIN_SERVICE_CONCEPTS", "service_finding
 
 _THERAPY = (r"(?:physical\s+therapy|physiotherapy|PT|occupational\s+therapy|OT|"
             r"chiropractic(?:\s+(?:care|treatments?|therapy))?|chiro|manipulation|acupuncture)")
+#: A limb or a part of one that radiating symptoms reach, and the side named before it.
+_LIMB = (r"arms?|legs?|lower\s+extremit\w+|upper\s+extremit\w+|lower\s+limbs?|upper\s+limbs?|buttocks?|thighs?|calf|"
+         r"calves|feet|foot|hands?|fingers?|toes?")
+_SIDE = r"(?:(?:bilateral|left|right|both|the\s+(?:left|right))\s+)?(?:(?:upper|lower|anterior|posterior)\s+)?"
+#: The name of a surgical procedure.
+_SURGERY = (r"(?:surgery|surgical\s+(?:intervention|procedure|treatment|consult\w*)|arthroscop\w*|decompression|fusion|"
+            r"repair|reconstruction|arthroplasty|replacement|\w*(?:ectomy|otomy|plasty)|(?:carpal|cubital)\s+tunnel\s+"
+            r"release)")
+#: A word between a request and the procedure it names, unless it says the procedure is already behind ("physical
+#: therapy following the rotator cuff repair", "post-operative therapy after the fusion").
+_NOT_AFTER = r"(?:(?!(?:after|following|post|status|s/p|therapy|sessions?|visits?)\b)[\w/-]+\s+)"
 _NEURO_EXAM = (r"(?:neuro(?:logic(?:al)?)?\s+(?:exam(?:ination)?|findings)|sensation|sensory\s+exam(?:ination)?|"
                r"reflexes|motor\s+(?:strength|exam(?:ination)?)|strength)")
 
@@ -42,7 +53,7 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"straight[\s-]leg[\s-]rais\w*(?:\s+test)?\s+(?:was|is|were)\s+positive",
         r"(?:motor\s+)?(?:strength|weakness)\s+(?:was\s+|of\s+|rated\s+)?[0-4][+-]?\s*/\s*5",
         r"[0-4][+-]?\s*/\s*5\s+(?:motor\s+)?strength",
-        r"(?:muscle\s+)?atrophy", r"neurolog\w*\s+deficits?", r"foot\s+drop",
+        r"(?:muscle\s+)?atrophy", r"(?<!progressive\s)neurolog\w*\s+deficits?", r"foot\s+drop",
         r"(?:decreased|diminished|reduced)\s+(?:\w+\s+){0,4}?(?:dermatom\w*\s+)?sensation",
         r"nerve\s+(?:impairment|compromise|deficits?|dysfunction)", r"neurolog\w*\s+dysfunction",
         r"(?:Tinel\w*|Phalen\w*|Spurling\w*|Durkan\w*|ulnar\s+neuropathy\s+test|elbow\s+flexion\s+test)(?:'s)?"
@@ -57,7 +68,16 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"radiat\w+\s+(?:pain\s+)?(?:down|into|to)\s+(?:the\s+)?(?:bilateral\s+|left\s+|right\s+|both\s+)?"
         r"(?:arms?|legs?|lower\s+extremit\w+|upper\s+extremit\w+|buttocks?|thighs?|calf|calves|feet|foot|hands?|fingers?)",
         r"numbness(?:\s+and\s+tingling)?", r"tingling", r"paresthesias?", r"radicular\s+(?:pain|symptoms?|complaints?)",
-        r"sciatica", r"radiculopathy\s+symptoms"), ("services.radicular_symptoms",)),
+        r"sciatica", r"radiculopathy\s+symptoms",
+        # "radiating leg pain", "radiating low back pain into the left buttock", "pain going down his left leg",
+        # "radiculopathy to the left calf", "a loss of feeling in his hands"
+        rf"radiating\s+(?:{_LIMB})\s+pain",
+        rf"radiat\w+\s+(?:[\w/-]+\s+){{1,4}}?(?:down|into|to)\s+(?:the\s+|his\s+|her\s+)?{_SIDE}(?:{_LIMB})",
+        rf"(?:pain|symptoms)\s+(?:going|shooting|travel+ing|running|extending)\s+(?:down|into|to)\s+"
+        rf"(?:the\s+|his\s+|her\s+)?{_SIDE}(?:{_LIMB})",
+        rf"radiculopathy\s+(?:down|into|to)\s+(?:the\s+|his\s+|her\s+)?{_SIDE}(?:{_LIMB})",
+        r"loss\s+of\s+(?:feeling|sensation)\s+in\s+(?:the\s+|his\s+|her\s+|both\s+)?(?:hands?|feet|foot|fingers?|toes?|legs?|"
+        r"arms?)"), ("services.radicular_symptoms",)),
     Concept("structural_findings", _p(
         r"(?:positive|\+)\s+(?:\w+\s+)?(?:McMurray\w*|Apley\w*|Lachman\w*|(?:anterior|posterior)\s+drawer|Neer\w*|Hawkins\w*|"
         r"impingement|drop[\s-]arm|empty[\s-]can|Speed\w*|Yergason\w*|O'?Brien\w*|apprehension|Finkelstein\w*|"
@@ -75,18 +95,26 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:reportedly|gradually|significantly|slowly|steadily)\s+(?:improved|improving|better)",
         r"feeling\s+(?:about\s+|much\s+|somewhat\s+)?(?:\d+(?:\s*-\s*\d+)?\s*%\s+)?better",
         rf"(?:conservative\s+care|treatment|therapy|medications?|{_THERAPY})\s+(?:improve[sd]?|help(?:s|ed)?|relieve[sd]?|"
-        r"reduce[sd]?|decrease[sd]?)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:pain|symptoms)"),
+        r"reduce[sd]?|decrease[sd]?)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:pain|symptoms)",
+        rf"(?:successful|effective)\s+(?:\w+\s+){{0,2}}?(?:injections?|treatments?|therapy|{_THERAPY})"),
         ("services.conservative_care_failed",), when_affirmed=False, when_negated=None),
     Concept("surgery_considered", _p(
         r"surgical\s+(?:candidate|consult(?:ation)?|referral|evaluation|options?|intervention|planning)",
         r"candidate\s+for\s+(?:\w+\s+){0,3}surgery", r"(?:recommend\w*|plann\w*|consider\w*|propos\w*|discuss\w*)\s+"
         r"(?:\w+\s+){0,4}(?:surgery|surgical\s+\w+|arthroscop\w*|decompression|fusion|repair|discectomy|laminectomy)",
+        # "requested preauthorization for revision right L5/S1 foraminotomy", "now seeks a second left knee
+        # arthroscopy", "he needed another surgery", "recommended a lumbar left hemilaminectomy"
+        rf"(?:request\w*|seeks?|seeking|recommend\w*|needs?|needed|requires?|required)\s+{_NOT_AFTER}{{0,6}}?{_SURGERY}",
+        r"(?:referr\w+|refer|sent)\b(?:[^.;]|(?<=Dr)\.){0,80}?\b(?:orthop(?:a)?edic|spine|spinal|neuro|hand)\s*surgeon",
         r"(?:surgery|arthroscopy|decompression|fusion|repair)\s+(?:was|is|has\s+been)\s+(?:recommended|planned|scheduled|"
         r"requested|being\s+considered|considered)",
         r"referr\w+\s+(?:\w+\s+){0,2}(?:to|for)\s+(?:a\s+|an\s+)?(?:spine\s+|orthop(?:a)?edic\s+|neuro)?(?:surgeon|surgical)",
         r"would\s+consider\s+surgery",
         r"(?:planned|scheduled|contemplated)\s+(?:\w+\s+){0,2}?(?:invasive\s+procedure|surgery|surgical\s+procedure)"),
         ("services.surgery_considered",), hypothetical_counts=True),
+    Concept("surgery_not_recommended", _p(
+        rf"{_SURGERY}\s+(?:was|is|has|had|have)\s+not\s+(?:been\s+)?(?:recommended|planned|considered|offered|indicated|"
+        r"proposed|requested)"), ("services.surgery_considered",), when_affirmed=False, when_negated=None),
     Concept("surgery_certified", _p(
         r"(?:surgery|procedure|arthroscopy|repair|decompression|fusion|arthroplasty|meniscectomy)\s+(?:was|has\s+been|had\s+been)\s+"
         r"(?:certified|authorized|approved|performed|completed)",
@@ -97,7 +125,11 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:\w+\s+){0,2}(?:medications?|NSAIDs?|opioids?|analgesics?)",
         r"(?:medications?|opioids?|analgesics?)\s+(?:were|was|is|are|have\s+been|has\s+been)\s+(?:being\s+)?(?:reduced|decreased|"
         r"tapered|weaned)",
-        r"(?:reduc\w+|decreas\w+|taper\w+|wean\w+)\s+(?:\w+\s+){0,2}(?:medications?|opioids?|analgesics?|pain\s+medications?)"),
+        r"(?:reduc\w+|decreas\w+|taper\w+|wean\w+)\s+(?:\w+\s+){0,2}(?:medications?|opioids?|analgesics?|pain\s+medications?)",
+        # "stopped her oral medication due to nausea and vomiting"
+        r"(?:stopped|discontinued|d/c'?d|held)\s+(?:\w+\s+){0,3}?(?:medications?|NSAIDs?|opioids?|analgesics?)\s+"
+        r"(?:due\s+to|because\s+of|secondary\s+to|for)\s+(?:\w+\s+){0,2}?(?:side\s+effects?|nausea|vomiting|GI\s+upset|"
+        r"intoleran\w+|dizziness|sedation|drowsiness|constipation|gastritis|dyspepsia)"),
         ("services.medication_reduced_or_not_tolerated",)),
 )
 
@@ -152,6 +184,25 @@ _IMAGING = re.compile(
     r"on\s+|performed\s+on\s+|done\s+on\s+)?(?:[\d/-]{6,10}\s*,?\s*)?(revealed|showed|demonstrated|indicated|noted|"
     r"documented|was\s+(?:positive|negative|normal|unremarkable|consistent|revealing)|"
     r"were\s+(?:positive|negative|normal|unremarkable|revealing)|findings)", re.I)
+_STUDIES = (r"MRIs?|MRI[’']s|magnetic\s+resonance\s+imaging|MR\s+arthrograms?|CT(?:\s+scans?)?|computed\s+tomography|"
+            r"x-?rays?|radiographs?|EMG(?:/NC[VS])?|NCV|NCS|electrodiagnostic\s+stud\w+|nerve\s+conduction\s+stud\w+")
+#: A study the patient had: "had his first and only MRI in March, 2004", "had another lumbar MRI", "underwent an EMG of
+#: the upper extremities", "an MRI that was performed on June 8, 2009", "X-rays performed on the claimant's right
+#: shoulder", "An MRI done 7/9/09 showed", "EMG/NCV testing in February of 2005, which was abnormal", "(MRI 12-19-08)".
+_STUDY_DONE = (
+    re.compile(rf"\b(?:had|has\s+had|have\s+had|underwent|undergone)\s+(?:[\w-]+\s+){{0,4}}?({_STUDIES})\b", re.I),
+    re.compile(rf"\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,40}}?(?<!be\s)\b(?:performed|done|obtained|taken|completed|"
+               r"undertaken)\b", re.I),
+    re.compile(rf"\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,70}}?\b(?:revealed|showed|demonstrated|documented|reported|"
+               r"(?:was|were)\s+(?:abnormal|normal|positive|negative|unremarkable|read|interpreted|consistent))\b",
+               re.I),
+    re.compile(rf"\(({_STUDIES})\s+(?:dated\s+)?[\d/.-]{{6,10}}\)", re.I),
+)
+#: A study said to have been done, or a repeat one (which implies the earlier study): the plan around it does not undo
+#: it ("ordered an MRI that was performed on June 8, 2009", "recommended a repeat MRI of the cervical spine").
+_STUDY_REPEAT = re.compile(rf"\b(?:repeat|another|follow[\s-]?up|updated)\s+(?:[\w-]+\s+){{0,2}}?({_STUDIES})\b"
+                           rf"|\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,40}}?\b(?:was|were)\s+(?:performed|done|obtained|"
+                           r"taken|completed|undertaken)\b", re.I)
 #: A study with its date: "A report of an x-ray lumbar spine 2 or 3 views dated December 2, 2016", "MRI from 3/2/15".
 _IMAGING_DATED = re.compile(
     r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?)\b[^.;]{0,50}?\b(?:dated|from|on|"
@@ -316,7 +367,21 @@ _CARE_FAILED = _p(
     r"effective)",
     rf"tri(?:ed|aled)\s+and\s+failed\s+(?:a\s+|an\s+|the\s+)?(?:\w+\s+){{0,2}}?{_CARE}",
     r"(?:persistent|ongoing|continued)\s+(?:pain|symptoms)\s+(?:despite|after)",
-    r"lack\s+of\s+(?:progress|improvement|response)", r"(?:remains?|remained|still|continues\s+to\s+be)\s+symptomatic")
+    r"lack\s+of\s+(?:progress|improvement|response)", r"(?:remains?|remained|still|continues\s+to\s+be)\s+symptomatic",
+    # what the care brought: "ESIs with minimal pain relief", "an injection that provided no relief", "therapy with only
+    # marginal improvement", "medications and physical therapy have not relieved his pain", "failed to provide relief"
+    rf"{_CARE}\b[^.;]{{0,60}}?\b(?:with|but|that|which)\s+(?:(?:provided|gave|brought|yielded|resulted\s+in|had)\s+)?"
+    r"(?:no|little|minimal|limited|marginal|only\s+(?:minimal|temporary|transient|marginal|partial|short[\s-]term|"
+    r"slight))\s+(?:\w+\s+){0,2}?(?:relief|benefit|improvement|response|progress)",
+    rf"{_CARE}\s+(?:\w+\s+){{0,3}}?(?:did|do|does|has|have|had)\s+not\s+(?:help\w*|reliev\w*|improv\w*|alleviat\w*)",
+    r"fail(?:ed|s)?\s+to\s+(?:provide|give|bring)\s+(?:any\s+|significant\s+|lasting\s+|sustained\s+)?(?:pain\s+)?"
+    r"(?:relief|benefit|improvement)",
+    # what the patient was left with: "has tried other conservative treatments and continues with low back pain",
+    # "had exhausted all other treatments", "symptoms have worsened since completion of her therapy"
+    rf"{_CARE}\b[^.;]{{0,60}}?\b(?:and|but)\s+(?:\w+\s+){{0,2}}?(?:continues?|continued|remains?|remained|still\s+has)\s+"
+    r"(?:to\s+(?:have|experience|complain|report|be\s+symptomatic)|with|symptomatic)",
+    r"exhausted\s+(?:all\s+)?(?:other\s+|available\s+)?(?:conservative\s+)?(?:treatments?|options|care|measures|therapies)",
+    rf"(?:worsen\w*|worse)\s+(?:since|after|despite|following)\s+(?:\w+\s+){{0,4}}?{_CARE}")
 #: Failure phrases that are not the mention being assessed are masked, so that "no" in "with no improvement and has
 #: persistent pain despite conservative care" does not negate the second statement of failure.
 _FAILURE_WORDS = re.compile(r"(?<![\w-])(?:no|without|minimal|little|limited)\s+(?:significant\s+|documented\s+|"
@@ -348,7 +413,7 @@ _CARE_KINDS = (
     ("acupuncture", re.compile(r"acupuncture", re.I)),
     ("medication", re.compile(r"medications?|NSAIDs?|analgesics?|opioids?", re.I)),
     ("home_exercise", re.compile(r"home\s+exercise|\bHEP\b", re.I)),
-    ("injection", re.compile(r"injections?|\bESI\b|epidural", re.I)),
+    ("injection", re.compile(r"injections?|\bESIs?\b|\bESI[’']s\b|epidural|nerve\s+(?:root\s+)?blocks?", re.I)),
     ("rest", re.compile(r"\brest\b", re.I)),
     ("bracing", re.compile(r"brac(?:e|ing)|splint\w*|\bsling\b", re.I)),
     ("activity_modification", re.compile(r"activity\s+modification|modified\s+(?:work|duty|activit\w+)", re.I)),
@@ -359,30 +424,66 @@ _CARE_KINDS = (
 _PLAN = re.compile(r"\b(?:plan|plans|planned|request(?:ed|s)?|recommend\w*)\b", re.I)
 
 
+#: Care received, in the words of a clinical history: "Claimant received physical therapy, medications, and
+#: injections", "was given a steroid injection", "Dr. L administered a sacroiliac injection", "attended 24 sessions".
+_CARE_GIVEN = re.compile(r"\b(?:received|underwent|undergone|attended|completed|participated\s+in|(?:was|were)\s+"
+                         r"(?:given|provided|treated\s+with|started\s+on|placed\s+on)|administered|had\s+(?:successful|"
+                         r"several|multiple|some|\d+|a\s+(?:series|course|trial))|treated\s+(?:\w+\s+){0,2}?with)\b",
+                         re.I)
+#: Care named without its kind: "He has treated conservatively for years", "has tried other conservative treatments".
+_CARE_GENERIC = re.compile(r"\b(?:treated\s+conservatively|conservative(?:ly)?\s+(?:care|treatments?|management|"
+                           r"therapy|course|measures))\b", re.I)
+
+
+def _care_kinds(text: str) -> list[str]:
+    return [kind for kind, rx in _CARE_KINDS if rx.search(text)]
+
+
 def _conservative_care(s: Sentence, assessor: Assessor) -> list[Finding]:
     m = _CARE_SENTENCE.search(s.text)
     if m is None or _PLAN.search(m.group(0)):
-        return []
+        return _care_received(s, assessor)
     a = assessor(s.text, m.start(), m.end())
     if a.negated or a.uncertain or a.hypothetical:
         return []
     tail = s.text[m.start():]
-    kinds = [kind for kind, rx in _CARE_KINDS if rx.search(tail)]
-    if not kinds and not _IMAGING_DONE.search(tail):
-        return []
+    kinds = _care_kinds(tail)
     imaging = [_finding("services.prior_imaging", True, s)] if _IMAGING_DONE.search(tail) else []
+    if not kinds and not _CARE_GENERIC.search(tail):
+        return imaging or _care_received(s, assessor)
     return [_finding("services.conservative_care", True, s, cue=a.cue),
             *(_finding("services.conservative_care_kinds", kind, s) for kind in kinds), *imaging]
+
+
+def _care_received(s: Sentence, assessor: Assessor) -> list[Finding]:
+    """Care the patient received, named right after a verb of receiving it and not planned in between."""
+    for m in _CARE_GIVEN.finditer(s.text):
+        after = s.text[m.end(): m.end() + 80]
+        kind = min((k.start() for _, rx in _CARE_KINDS if (k := rx.search(after))), default=None)
+        if kind is None or _PLAN.search(after, 0, kind) or re.search(r"[.;]", after[:kind]):
+            continue
+        a = assessor(s.text, m.start(), m.end() + kind + 1)
+        if a.negated or a.uncertain or a.hypothetical:
+            continue
+        return [_finding("services.conservative_care", True, s, cue=a.cue),
+                *(_finding("services.conservative_care_kinds", k, s) for k in _care_kinds(s.text[m.start():]))]
+    m = _CARE_GENERIC.search(s.text)
+    if m and assessor(s.text, m.start(), m.end()).affirmed and not _PLAN.search(s.text, 0, m.start()):
+        return [_finding("services.conservative_care", True, s)]
+    return []
 
 
 def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
     out: list[Finding] = []
     dated = [m for m in _IMAGING_DATED.finditer(s.text) if not _PLAN.search(s.text, max(0, m.start() - 40), m.end())]
-    for m in [*_IMAGING.finditer(s.text), *dated]:
-        a = assessor(s.text, m.start(), m.start(1) + len(m.group(1)))
-        if a.negated or a.uncertain or a.hypothetical:
+    done = [m for rx in _STUDY_DONE for m in rx.finditer(s.text) if not _PLAN.search(s.text, m.start(), m.end())]
+    repeat = list(_STUDY_REPEAT.finditer(s.text))
+    for m in [*_IMAGING.finditer(s.text), *dated, *done, *repeat]:
+        group = 1 if m.group(1) else 2
+        a = assessor(s.text, m.start(), m.end(group))
+        if a.negated or a.uncertain or (a.hypothetical and m.re is not _STUDY_REPEAT):
             continue
-        study = m.group(1).lower()
+        study = m.group(group).lower()
         if study.startswith(("emg", "ncv", "ncs", "electro", "nerve")):
             out.append(_finding("services.prior_electrodiagnostic", True, s, cue=a.cue))
             continue
@@ -392,7 +493,7 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
         if iso:
             out.append(_finding("services.prior_imaging_date", iso, s))
         findings = s.text[m.end():].strip(" :,.")
-        if findings:
+        if findings and m.re in (_IMAGING, _IMAGING_DATED, _STUDY_DONE[2]):  # the others end at the study's name
             out.append(_finding("services.prior_imaging_findings", findings[:200], s))
         break
     return out
@@ -401,7 +502,8 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
 #: A general statement (a guideline paraphrase, a list of indications) documents no positive finding about the patient:
 #: "any red flag symptoms or findings, including trauma, tumor ... warrant MRI".
 _GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|e\.g\.|"
-                      r"indicated\s+(?:for|when|in|if)|(?:is|are)\s+recommended|may\s+be|should\s+be)\b|"
+                      r"indicated\s+(?:for|when|in|if)|(?:is|are)\s+(?:recommended|considered)|may\s+be|should\s+be|"
+                      r"(?:for|in)\s+(?:patients|individuals|those|people)\s+(?:who|with))\b|"
                       r"^\s*\w+,\s*\d+\.?\s*$", re.I)
 
 

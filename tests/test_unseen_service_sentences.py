@@ -1,0 +1,53 @@
+"""Service facts read from real sentences outside the bundled letters (tests/fixtures/unseen_service_sentences.tsv):
+precision and recall per fact type on the whole fixture, with floors at the level reached, so that a reader tuned
+back onto the bundled letters' wordings fails here."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from checker.ingest.evaluate import Counts, totals
+from checker.ingest.sentence_scores import load_sentence_rows, score_sentences, sentence_half
+
+FIXTURE = ROOT / "tests" / "fixtures" / "unseen_service_sentences.tsv"
+#: (precision, recall) floors per fact type with at least five labelled sentences, at the level measured when the
+#: readers were generalised (svc-unseen, 2026-12-02), and for all fact types together.
+FLOORS = {
+    "services.conservative_care": (0.95, 0.80),
+    "services.conservative_care_failed": (0.90, 0.60),
+    "services.prior_imaging": (0.95, 0.90),
+    "services.prior_electrodiagnostic": (0.95, 0.80),
+    "services.radicular_symptoms": (0.95, 0.85),
+    "services.surgery_considered": (0.85, 0.75),
+    "services.neuro_deficit": (0.95, 0.50),
+}
+TOTAL_FLOOR = (0.93, 0.78)
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict[str, str]]:
+    return load_sentence_rows(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def scored(rows) -> dict[str, Counts]:
+    return score_sentences(rows)
+
+
+def test_the_fixture_is_large_sourced_and_split_in_two_halves(rows):
+    assert len(rows) >= 150
+    assert all(row["section"] in ("summary", "rationale") and row["source"].startswith("http") for row in rows)
+    assert {sentence_half(row["sentence"]) for row in rows} == {"tune", "hold-out"}
+    assert sum(row["facts"] == "-" for row in rows) >= 30  # sentences that must yield no patient fact
+
+
+@pytest.mark.parametrize("fact", sorted(FLOORS))
+def test_precision_and_recall_floors_per_fact_type(scored, fact):
+    c, (p_floor, r_floor) = scored[fact], FLOORS[fact]
+    assert (c.precision or 0) >= p_floor and (c.recall or 0) >= r_floor, c.errors
+
+
+def test_precision_and_recall_floor_over_all_fact_types(scored):
+    total = totals(scored)
+    assert total.precision >= TOTAL_FLOOR[0] and total.recall >= TOTAL_FLOOR[1], total.errors
