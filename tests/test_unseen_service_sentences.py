@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from checker.ingest.evaluate import Counts, totals
-from checker.ingest.sentence_scores import load_sentence_rows, score_sentences, sentence_half
+from checker.ingest.sentence_scores import load_sentence_rows, score_sentences, sentence_facts, sentence_half
 
 FIXTURE = ROOT / "tests" / "fixtures" / "unseen_service_sentences.tsv"
 #: (precision, recall) floors per fact type with at least five labelled sentences, at the level measured when the
@@ -19,10 +19,10 @@ FLOORS = {
     "services.prior_imaging": (0.95, 0.90),
     "services.prior_electrodiagnostic": (0.95, 0.80),
     "services.radicular_symptoms": (0.95, 0.85),
-    "services.surgery_considered": (0.85, 0.75),
+    "services.surgery_considered": (0.80, 0.70),
     "services.neuro_deficit": (0.95, 0.50),
 }
-TOTAL_FLOOR = (0.93, 0.78)
+TOTAL_FLOOR = (0.95, 0.78)
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +51,27 @@ def test_precision_and_recall_floors_per_fact_type(scored, fact):
 def test_precision_and_recall_floor_over_all_fact_types(scored):
     total = totals(scored)
     assert total.precision >= TOTAL_FLOOR[0] and total.recall >= TOTAL_FLOOR[1], total.errors
+
+
+# Wordings the broader readers must not take for a patient fact (categories of precision error, shown by made-up
+# sentences in the letters' style): care that goes on is not care that failed; a surgeon who refers is not a referral
+# to a surgeon; a brace replacement is no surgery; a general remark documents no care given; a planned or absent
+# study is no earlier study.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("She was given medications and continues with physical therapy.", {"services.conservative_care_failed": None}),
+    ("The patient was referred by the orthopedic surgeon for physical therapy.",
+     {"services.surgery_considered": None}),
+    ("The injured worker needs a replacement brace.", {"services.surgery_considered": None}),
+    ("MRI is considered for patients who have had 6 weeks of physical therapy with no improvement.",
+     {"services.conservative_care": None, "services.conservative_care_failed": None}),
+    ("An MRI of the lumbar spine is to be performed.", {"services.prior_imaging": None}),
+    ("The patient has not had an MRI of the lumbar spine.", {"services.prior_imaging": None}),
+    ("The injured worker received a request for authorization for physical therapy.",
+     {"services.conservative_care": None}),
+    ("He was treated with physical therapy and continues to have low back pain radiating to the left leg.",
+     {"services.conservative_care": True, "services.conservative_care_failed": True,
+      "services.radicular_symptoms": True}),
+])
+def test_what_the_broader_readers_must_not_read(text, expected):
+    found = sentence_facts(text, "summary")
+    assert {fact: found.get(fact) for fact in expected} == expected

@@ -29,8 +29,8 @@ _LIMB = (r"arms?|legs?|lower\s+extremit\w+|upper\s+extremit\w+|lower\s+limbs?|up
 _SIDE = r"(?:(?:bilateral|left|right|both|the\s+(?:left|right))\s+)?(?:(?:upper|lower|anterior|posterior)\s+)?"
 #: The name of a surgical procedure.
 _SURGERY = (r"(?:surgery|surgical\s+(?:intervention|procedure|treatment|consult\w*)|arthroscop\w*|decompression|fusion|"
-            r"repair|reconstruction|arthroplasty|replacement|\w*(?:ectomy|otomy|plasty)|(?:carpal|cubital)\s+tunnel\s+"
-            r"release)")
+            r"reconstruction|arthroplasty|\w*(?:ectomy|otomy)|(?:joint|knee|hip|shoulder)\s+replacement|(?:cuff|labral|"
+            r"meniscal|meniscus|ligament|tendon|Bankart|SLAP)\s+repair|(?:carpal|cubital)\s+tunnel\s+release)")
 #: A word between a request and the procedure it names, unless it says the procedure is already behind ("physical
 #: therapy following the rotator cuff repair", "post-operative therapy after the fusion").
 _NOT_AFTER = r"(?:(?!(?:after|following|post|status|s/p|therapy|sessions?|visits?)\b)[\w/-]+\s+)"
@@ -103,9 +103,12 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"candidate\s+for\s+(?:\w+\s+){0,3}surgery", r"(?:recommend\w*|plann\w*|consider\w*|propos\w*|discuss\w*)\s+"
         r"(?:\w+\s+){0,4}(?:surgery|surgical\s+\w+|arthroscop\w*|decompression|fusion|repair|discectomy|laminectomy)",
         # "requested preauthorization for revision right L5/S1 foraminotomy", "now seeks a second left knee
-        # arthroscopy", "he needed another surgery", "recommended a lumbar left hemilaminectomy"
-        rf"(?:request\w*|seeks?|seeking|recommend\w*|needs?|needed|requires?|required)\s+{_NOT_AFTER}{{0,6}}?{_SURGERY}",
-        r"(?:referr\w+|refer|sent)\b(?:[^.;]|(?<=Dr)\.){0,80}?\b(?:orthop(?:a)?edic|spine|spinal|neuro|hand)\s*surgeon",
+        # arthroscopy", "he needed another surgery", "recommended a lumbar left hemilaminectomy" (a verb: "the request
+        # for ... arthroscopy" names the disputed item, it does not report a surgeon's plan)
+        rf"(?:requested|requesting|seeks?|seeking|recommended|recommends|needs?|needed|requires?|required)\s+"
+        rf"{_NOT_AFTER}{{0,6}}?{_SURGERY}",
+        r"(?:referr\w+|refer|sent)\b(?!\s+by\b)(?:[^.;]|(?<=Dr)\.){0,80}?\b(?:orthop(?:a)?edic|spine|spinal|neuro|hand)\s*"
+        r"surgeon",
         r"(?:surgery|arthroscopy|decompression|fusion|repair)\s+(?:was|is|has\s+been)\s+(?:recommended|planned|scheduled|"
         r"requested|being\s+considered|considered)",
         r"referr\w+\s+(?:\w+\s+){0,2}(?:to|for)\s+(?:a\s+|an\s+)?(?:spine\s+|orthop(?:a)?edic\s+|neuro)?(?:surgeon|surgical)",
@@ -379,7 +382,8 @@ _CARE_FAILED = _p(
     # what the patient was left with: "has tried other conservative treatments and continues with low back pain",
     # "had exhausted all other treatments", "symptoms have worsened since completion of her therapy"
     rf"{_CARE}\b[^.;]{{0,60}}?\b(?:and|but)\s+(?:\w+\s+){{0,2}}?(?:continues?|continued|remains?|remained|still\s+has)\s+"
-    r"(?:to\s+(?:have|experience|complain|report|be\s+symptomatic)|with|symptomatic)",
+    r"(?:to\s+(?:have|experience|complain|report)\s+(?:\w+\s+){0,3}?(?:pain|symptoms)|to\s+be\s+symptomatic|symptomatic|"
+    r"with\s+(?:\w+\s+){0,3}?(?:pain|symptoms))",
     r"exhausted\s+(?:all\s+)?(?:other\s+|available\s+)?(?:conservative\s+)?(?:treatments?|options|care|measures|therapies)",
     rf"(?:worsen\w*|worse)\s+(?:since|after|despite|following)\s+(?:\w+\s+){{0,4}}?{_CARE}")
 #: Failure phrases that are not the mention being assessed are masked, so that "no" in "with no improvement and has
@@ -659,8 +663,8 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
              *_conservative_care(s, assessor), *_prior_imaging(s, assessor), *_care_failed(s, assessor),
              *_home_exercise(s, assessor), *_significant_change(s, assessor),
              *chronic_pain_service_findings(s, assessor, concepts)]
-    if _GENERAL.search(s.text):
-        found = [f for f in found if f.value is False]   # only what the records are said to lack
+    if _GENERAL.search(s.text):  # only what the records are said to lack; no care given is read from a general remark
+        return [f for f in found if f.value is False]
     return [*found, *_care_given_by_its_outcome(s, found), *_region_findings(s, found)]
 
 
