@@ -14,15 +14,15 @@ FIXTURE = ROOT / "tests" / "fixtures" / "unseen_service_sentences.tsv"
 #: (precision, recall) floors per fact type with at least five labelled sentences, at the level measured when the
 #: readers were generalised (svc-unseen, 2026-12-02), and for all fact types together.
 FLOORS = {
-    "services.conservative_care": (0.95, 0.80),
-    "services.conservative_care_failed": (0.90, 0.60),
-    "services.prior_imaging": (0.95, 0.90),
+    "services.conservative_care": (0.95, 0.78),
+    "services.conservative_care_failed": (0.95, 0.60),
+    "services.prior_imaging": (0.95, 0.85),
     "services.prior_electrodiagnostic": (0.95, 0.80),
-    "services.radicular_symptoms": (0.95, 0.85),
-    "services.surgery_considered": (0.80, 0.70),
-    "services.neuro_deficit": (0.95, 0.50),
+    "services.radicular_symptoms": (0.95, 0.90),
+    "services.surgery_considered": (0.85, 0.75),
+    "services.neuro_deficit": (0.95, 0.40),
 }
-TOTAL_FLOOR = (0.95, 0.78)
+TOTAL_FLOOR = (0.95, 0.75)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def scored(rows) -> dict[str, Counts]:
 
 
 def test_the_fixture_is_large_sourced_and_split_in_two_halves(rows):
-    assert len(rows) >= 150
+    assert len(rows) >= 200
     assert all(row["section"] in ("summary", "rationale") and row["source"].startswith("http") for row in rows)
     assert {sentence_half(row["sentence"]) for row in rows} == {"tune", "hold-out"}
     assert sum(row["facts"] == "-" for row in rows) >= 30  # sentences that must yield no patient fact

@@ -100,7 +100,8 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         ("services.conservative_care_failed",), when_affirmed=False, when_negated=None),
     Concept("surgery_considered", _p(
         r"surgical\s+(?:candidate|consult(?:ation)?|referral|evaluation|options?|intervention|planning)",
-        r"candidate\s+for\s+(?:\w+\s+){0,3}surgery", r"(?:recommend\w*|plann\w*|consider\w*|propos\w*|discuss\w*)\s+"
+        r"candidate\s+for\s+(?:\w+\s+){0,3}surgery", rf"candidate\s+for\s+(?:[\w-]+\s+){{0,3}}?{_SURGERY}",
+        r"(?:recommend\w*|plann\w*|consider\w*|propos\w*|discuss\w*)\s+"
         r"(?:\w+\s+){0,4}(?:surgery|surgical\s+\w+|arthroscop\w*|decompression|fusion|repair|discectomy|laminectomy)",
         # "requested preauthorization for revision right L5/S1 foraminotomy", "now seeks a second left knee
         # arthroscopy", "he needed another surgery", "recommended a lumbar left hemilaminectomy" (a verb: "the request
@@ -206,6 +207,13 @@ _STUDY_DONE = (
 _STUDY_REPEAT = re.compile(rf"\b(?:repeat|another|follow[\s-]?up|updated)\s+(?:[\w-]+\s+){{0,2}}?({_STUDIES})\b"
                            rf"|\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,40}}?\b(?:was|were)\s+(?:performed|done|obtained|"
                            r"taken|completed|undertaken)\b", re.I)
+#: A study still awaited: "stay off work until the MRI results were obtained".
+_AWAITED = re.compile(r"\b(?:until|unless|once|so\s+that|in\s+order\s+to)\b", re.I)
+
+
+def _awaited(text: str, start: int) -> bool:
+    return _AWAITED.search(text, max(0, start - 40), start) is not None
+
 #: A study with its date: "A report of an x-ray lumbar spine 2 or 3 views dated December 2, 2016", "MRI from 3/2/15".
 _IMAGING_DATED = re.compile(
     r"\b(MRI|magnetic\s+resonance\s+imaging|CT(?:\s+scan)?|x-?rays?|radiographs?)\b[^.;]{0,50}?\b(?:dated|from|on|"
@@ -436,7 +444,10 @@ _CARE_GIVEN = re.compile(r"\b(?:received|underwent|undergone|attended|completed|
                          re.I)
 #: Care named without its kind: "He has treated conservatively for years", "has tried other conservative treatments".
 _CARE_GENERIC = re.compile(r"\b(?:treated\s+conservatively|conservative(?:ly)?\s+(?:care|treatments?|management|"
-                           r"therapy|course|measures))\b", re.I)
+                           r"therapy|course|measures)|(?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+"
+                           r"(?:sessions?|visits?)\s+of\s+(?:care|treatment)|(?:physical\s+therapy|chiropractic(?:\s+care)?|"
+                           r"acupuncture|injections?|medications?)\s+(?:was|were|had\s+been)\s+(?:\w+\s+)?(?:stopped|"
+                           r"discontinued|completed|finished|tried|administered|performed|given))\b", re.I)
 
 
 def _care_kinds(text: str) -> list[str]:
@@ -480,8 +491,9 @@ def _care_received(s: Sentence, assessor: Assessor) -> list[Finding]:
 def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
     out: list[Finding] = []
     dated = [m for m in _IMAGING_DATED.finditer(s.text) if not _PLAN.search(s.text, max(0, m.start() - 40), m.end())]
-    done = [m for rx in _STUDY_DONE for m in rx.finditer(s.text) if not _PLAN.search(s.text, m.start(), m.end())]
-    repeat = list(_STUDY_REPEAT.finditer(s.text))
+    done = [m for rx in _STUDY_DONE for m in rx.finditer(s.text)
+            if not _PLAN.search(s.text, m.start(), m.end()) and not _awaited(s.text, m.start())]
+    repeat = [m for m in _STUDY_REPEAT.finditer(s.text) if not _awaited(s.text, m.start())]
     for m in [*_IMAGING.finditer(s.text), *dated, *done, *repeat]:
         group = 1 if m.group(1) else 2
         a = assessor(s.text, m.start(), m.end(group))
@@ -506,9 +518,14 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
 #: A general statement (a guideline paraphrase, a list of indications) documents no positive finding about the patient:
 #: "any red flag symptoms or findings, including trauma, tumor ... warrant MRI".
 _GENERAL = re.compile(r"\b(?:guidelines?|MTUS|ACOEM|ODG|warrant(?:s|ed)?|e\.g\.|"
-                      r"indicated\s+(?:for|when|in|if)|(?:is|are)\s+(?:recommended|considered)|may\s+be|should\s+be|"
-                      r"(?:for|in)\s+(?:patients|individuals|those|people)\s+(?:who|with))\b|"
+                      r"indicated\s+(?:for|when|in|if)|(?:is|are)\s+(?:recommended|considered)|may\s+be|should\s+be)\b|"
                       r"^\s*\w+,\s*\d+\.?\s*$", re.I)
+
+
+#: A remark about patients in general ("MRI is considered for patients with lumbago who have had ...", "Some patients
+#: report this tingling ... as constant") states nothing about this patient, not even what the records lack.
+_POPULATION = re.compile(r"\b(?:(?:for|in)\s+(?:patients|individuals|those|people)\s+(?:who|with)|"
+                         r"(?:some|many|most|few|other)\s+(?:patients|individuals|people|cases))\b", re.I)
 
 
 # --- facts of the Chronic Pain guideline's services (home health, urine drug testing) -----------------------------
@@ -663,6 +680,8 @@ def service_findings(s: Sentence, assessor: Assessor, concepts: Any,
              *_conservative_care(s, assessor), *_prior_imaging(s, assessor), *_care_failed(s, assessor),
              *_home_exercise(s, assessor), *_significant_change(s, assessor),
              *chronic_pain_service_findings(s, assessor, concepts)]
+    if _POPULATION.search(s.text):  # about patients in general: nothing about this one
+        return []
     if _GENERAL.search(s.text):  # only what the records are said to lack; no care given is read from a general remark
         return [f for f in found if f.value is False]
     return [*found, *_care_given_by_its_outcome(s, found), *_region_findings(s, found)]
