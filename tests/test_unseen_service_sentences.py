@@ -15,9 +15,9 @@ FIXTURE = ROOT / "tests" / "fixtures" / "unseen_service_sentences.tsv"
 #: readers were generalised (svc-unseen, 2026-12-02), and for all fact types together.
 FLOORS = {
     "services.conservative_care": (0.95, 0.78),
-    "services.conservative_care_failed": (0.95, 0.60),
+    "services.conservative_care_failed": (0.95, 0.65),
     "services.prior_imaging": (0.95, 0.85),
-    "services.prior_electrodiagnostic": (0.95, 0.80),
+    "services.prior_electrodiagnostic": (0.95, 0.70),
     "services.radicular_symptoms": (0.95, 0.90),
     "services.surgery_considered": (0.85, 0.75),
     "services.neuro_deficit": (0.95, 0.40),
@@ -36,7 +36,7 @@ def scored(rows) -> dict[str, Counts]:
 
 
 def test_the_fixture_is_large_sourced_and_split_in_two_halves(rows):
-    assert len(rows) >= 200
+    assert len(rows) >= 250
     assert all(row["section"] in ("summary", "rationale") and row["source"].startswith("http") for row in rows)
     assert {sentence_half(row["sentence"]) for row in rows} == {"tune", "hold-out"}
     assert sum(row["facts"] == "-" for row in rows) >= 30  # sentences that must yield no patient fact
@@ -55,8 +55,8 @@ def test_precision_and_recall_floor_over_all_fact_types(scored):
 
 # Wordings the broader readers must not take for a patient fact (categories of precision error, shown by made-up
 # sentences in the letters' style): care that goes on is not care that failed; a surgeon who refers is not a referral
-# to a surgeon; a brace replacement is no surgery; a general remark documents no care given; a planned or absent
-# study is no earlier study.
+# to a surgeon; a brace replacement is no surgery, nor is surgery avoided; a general remark documents no care given;
+# a planned, awaited or absent study is no earlier study.
 @pytest.mark.parametrize(("text", "expected"), [
     ("She was given medications and continues with physical therapy.", {"services.conservative_care_failed": None}),
     ("The patient was referred by the orthopedic surgeon for physical therapy.",
@@ -68,6 +68,9 @@ def test_precision_and_recall_floor_over_all_fact_types(scored):
     ("The patient has not had an MRI of the lumbar spine.", {"services.prior_imaging": None}),
     ("The injured worker received a request for authorization for physical therapy.",
      {"services.conservative_care": None}),
+    ("She wants to avoid surgery.", {"services.surgery_considered": None}),
+    ("After the MRI is completed, the patient will follow up.", {"services.prior_imaging": None}),
+    ("The MRI is to be performed next week.", {"services.prior_imaging": None}),
     ("He was treated with physical therapy and continues to have low back pain radiating to the left leg.",
      {"services.conservative_care": True, "services.conservative_care_failed": True,
       "services.radicular_symptoms": True}),

@@ -29,7 +29,8 @@ _LIMB = (r"arms?|legs?|lower\s+extremit\w+|upper\s+extremit\w+|lower\s+limbs?|up
 _SIDE = r"(?:(?:bilateral|left|right|both|the\s+(?:left|right))\s+)?(?:(?:upper|lower|anterior|posterior)\s+)?"
 #: The name of a surgical procedure.
 _SURGERY = (r"(?:surgery|surgical\s+(?:intervention|procedure|treatment|consult\w*)|arthroscop\w*|decompression|fusion|"
-            r"reconstruction|arthroplasty|\w*(?:ectomy|otomy)|(?:joint|knee|hip|shoulder)\s+replacement|(?:cuff|labral|"
+            r"reconstruction|arthroplasty|revision|ACDF|TKA|THA|hardware\s+removal|\w*(?:ectomy|otomy)|"
+            r"(?:joint|knee|hip|shoulder)\s+replacement|(?:cuff|labral|"
             r"meniscal|meniscus|ligament|tendon|Bankart|SLAP)\s+repair|(?:carpal|cubital)\s+tunnel\s+release)")
 #: A word between a request and the procedure it names, unless it says the procedure is already behind ("physical
 #: therapy following the rotator cuff repair", "post-operative therapy after the fusion").
@@ -108,6 +109,8 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         # for ... arthroscopy" names the disputed item, it does not report a surgeon's plan)
         rf"(?:requested|requesting|seeks?|seeking|recommended|recommends|needs?|needed|requires?|required)\s+"
         rf"{_NOT_AFTER}{{0,6}}?{_SURGERY}",
+        # "injections to try and hold off Claimant undergoing a total knee replacement", "to help delay surgery"
+        rf"(?:hold\s+off|delay|put\s+off|postpone)\s+(?:[\w-]+\s+){{0,3}}?{_SURGERY}",
         r"(?:referr\w+|refer|sent)\b(?!\s+by\b)(?:[^.;]|(?<=Dr)\.){0,80}?\b(?:orthop(?:a)?edic|spine|spinal|neuro|hand)\s*"
         r"surgeon",
         r"(?:surgery|arthroscopy|decompression|fusion|repair)\s+(?:was|is|has\s+been)\s+(?:recommended|planned|scheduled|"
@@ -195,12 +198,15 @@ _STUDIES = (r"MRIs?|MRI[’']s|magnetic\s+resonance\s+imaging|MR\s+arthrograms?|
 #: shoulder", "An MRI done 7/9/09 showed", "EMG/NCV testing in February of 2005, which was abnormal", "(MRI 12-19-08)".
 _STUDY_DONE = (
     re.compile(rf"\b(?:had|has\s+had|have\s+had|underwent|undergone)\s+(?:[\w-]+\s+){{0,4}}?({_STUDIES})\b", re.I),
-    re.compile(rf"\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,40}}?(?<!be\s)\b(?:performed|done|obtained|taken|completed|"
+    re.compile(rf"\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,40}}?(?<!\bbe\s)(?<!\bis\s)(?<!\bare\s)\b(?:performed|done|"
+               r"obtained|taken|completed|"
                r"undertaken)\b", re.I),
     re.compile(rf"\b({_STUDIES})\b(?:[^.;]|(?<=Dr)\.){{0,70}}?\b(?:revealed|showed|demonstrated|documented|reported|"
                r"(?:was|were)\s+(?:abnormal|normal|positive|negative|unremarkable|read|interpreted|consistent))\b",
                re.I),
     re.compile(rf"\(({_STUDIES})\s+(?:dated\s+)?[\d/.-]{{6,10}}\)", re.I),
+    re.compile(rf"\b({_STUDIES})\s*\((?:dated\s+)?(?={ANY_DATE.pattern})", re.I),
+    re.compile(rf"\b(?:after|following)\s+(?:the|his|her|an?)\s+(?:[\w-]+\s+){{0,2}}?({_STUDIES})\s*,", re.I),
 )
 #: A study said to have been done, or a repeat one (which implies the earlier study): the plan around it does not undo
 #: it ("ordered an MRI that was performed on June 8, 2009", "recommended a repeat MRI of the cervical spine").
@@ -385,6 +391,8 @@ _CARE_FAILED = _p(
     r"(?:no|little|minimal|limited|marginal|only\s+(?:minimal|temporary|transient|marginal|partial|short[\s-]term|"
     r"slight))\s+(?:\w+\s+){0,2}?(?:relief|benefit|improvement|response|progress)",
     rf"{_CARE}\s+(?:\w+\s+){{0,3}}?(?:did|do|does|has|have|had)\s+not\s+(?:help\w*|reliev\w*|improv\w*|alleviat\w*)",
+    rf"{_CARE}\b[^.;]{{0,30}}?\b(?:which|that)\s+(?:did|has|have|had)\s+not\s+(?:really\s+)?(?:help\w*|reliev\w*|"
+    r"improv\w*|alleviat\w*)",
     r"fail(?:ed|s)?\s+to\s+(?:provide|give|bring)\s+(?:any\s+|significant\s+|lasting\s+|sustained\s+)?(?:pain\s+)?"
     r"(?:relief|benefit|improvement)",
     # what the patient was left with: "has tried other conservative treatments and continues with low back pain",
@@ -439,7 +447,9 @@ _PLAN = re.compile(r"\b(?:plan|plans|planned|request(?:ed|s)?|recommend\w*)\b", 
 #: Care received, in the words of a clinical history: "Claimant received physical therapy, medications, and
 #: injections", "was given a steroid injection", "Dr. L administered a sacroiliac injection", "attended 24 sessions".
 _CARE_GIVEN = re.compile(r"\b(?:received|underwent|undergone|attended|completed|participated\s+in|(?:was|were)\s+"
-                         r"(?:given|provided|treated\s+with|started\s+on|placed\s+on)|administered|had\s+(?:successful|"
+                         r"(?:given|provided|treated\s+with|started\s+on|placed\s+on)|administered|"
+                         r"had(?=\s+(?:\w+\s+)?(?:injections?|physical\s+therapy|chiropractic|acupuncture|medications?|"
+                         r"ESIs?|epidurals?|steroid|cortisone|nerve\s+blocks?)\b)|had\s+(?:successful|"
                          r"several|multiple|some|\d+|a\s+(?:series|course|trial))|treated\s+(?:\w+\s+){0,2}?with)\b",
                          re.I)
 #: Care named without its kind: "He has treated conservatively for years", "has tried other conservative treatments".
@@ -501,7 +511,10 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
             continue
         study = m.group(group).lower()
         if study.startswith(("emg", "ncv", "ncs", "electro", "nerve")):
-            out.append(_finding("services.prior_electrodiagnostic", True, s, cue=a.cue))
+            if not any(f.fact == "services.prior_electrodiagnostic" for f in out):
+                out.append(_finding("services.prior_electrodiagnostic", True, s, cue=a.cue))
+            continue
+        if any(f.fact == "services.prior_imaging" for f in out):
             continue
         out.append(_finding("services.prior_imaging", True, s, cue=a.cue))
         when = ANY_DATE.search(s.text, m.start(), min(len(s.text), m.end() + (30 if m.re is _IMAGING_DATED else 5)))
@@ -511,7 +524,6 @@ def _prior_imaging(s: Sentence, assessor: Assessor) -> list[Finding]:
         findings = s.text[m.end():].strip(" :,.")
         if findings and m.re in (_IMAGING, _IMAGING_DATED, _STUDY_DONE[2]):  # the others end at the study's name
             out.append(_finding("services.prior_imaging_findings", findings[:200], s))
-        break
     return out
 
 
