@@ -111,6 +111,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         rf"{_NOT_AFTER}{{0,6}}?{_SURGERY}",
         # "injections to try and hold off Claimant undergoing a total knee replacement", "to help delay surgery"
         rf"(?:hold\s+off|delay|put\s+off|postpone)\s+(?:[\w-]+\s+){{0,3}}?{_SURGERY}",
+        # "arranged for the worker to see a neurosurgeon": a consultation being set up
+        r"to\s+(?:see|consult(?:\s+with)?)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:neurosurgeon|(?:orthop(?:a)?edic|spine|spinal|"
+        r"hand)\s+surgeon)",
         r"(?:referr\w+|refer|sent)\b(?!\s+by\b)(?:[^.;]|(?<=Dr)\.){0,80}?\b(?:orthop(?:a)?edic|spine|spinal|neuro|hand)\s*"
         r"surgeon",
         r"(?:surgery|arthroscopy|decompression|fusion|repair)\s+(?:was|is|has\s+been)\s+(?:recommended|planned|scheduled|"
@@ -428,7 +431,8 @@ _CARE_SENTENCE = re.compile(r"\b(?:(?:previously|already)\s+(?:received|underwen
                             r"received|attended|had)|conservative\s+(?:care|treatment|management)|(?:previous|prior)\s+"
                             r"(?:physical\s+therapy|chiropractic|acupuncture|treatment))", re.I)
 _CARE_KINDS = (
-    ("physical_therapy", re.compile(r"physical\s+therapy|physiotherapy|\bPT\b|occupational\s+therapy", re.I)),
+    ("physical_therapy", re.compile(r"physical\s+therap(?:y|ist)|physiotherap(?:y|ist)|\bPT\b|occupational\s+therapy",
+                                    re.I)),
     ("chiropractic", re.compile(r"chiropract\w*|manipulation", re.I)),
     ("acupuncture", re.compile(r"acupuncture", re.I)),
     ("medication", re.compile(r"medications?|NSAIDs?|analgesics?|opioids?", re.I)),
@@ -448,6 +452,7 @@ _PLAN = re.compile(r"\b(?:plan|plans|planned|request(?:ed|s)?|recommend\w*)\b", 
 #: injections", "was given a steroid injection", "Dr. L administered a sacroiliac injection", "attended 24 sessions".
 _CARE_GIVEN = re.compile(r"\b(?:received|underwent|undergone|attended|completed|participated\s+in|(?:was|were)\s+"
                          r"(?:given|provided|treated\s+with|started\s+on|placed\s+on)|administered|"
+                         r"sought\s+(?:\w+\s+)?treatment|(?:was|were)\s+seen\s+for\s+treatment|treated\s+by|"
                          r"had(?=\s+(?:\w+\s+)?(?:injections?|physical\s+therapy|chiropractic|acupuncture|medications?|"
                          r"ESIs?|epidurals?|steroid|cortisone|nerve\s+blocks?)\b)|had\s+(?:successful|"
                          r"several|multiple|some|\d+|a\s+(?:series|course|trial))|treated\s+(?:\w+\s+){0,2}?with)\b",
@@ -485,7 +490,7 @@ def _care_received(s: Sentence, assessor: Assessor) -> list[Finding]:
     for m in _CARE_GIVEN.finditer(s.text):
         after = s.text[m.end(): m.end() + 80]
         kind = min((k.start() for _, rx in _CARE_KINDS if (k := rx.search(after))), default=None)
-        if kind is None or _PLAN.search(after, 0, kind) or re.search(r"[.;]", after[:kind]):
+        if kind is None or _PLAN.search(after, 0, kind) or re.search(r"(?<!Dr)[.;]", after[:kind]):
             continue
         a = assessor(s.text, m.start(), m.end() + kind + 1)
         if a.negated or a.uncertain or a.hypothetical:
