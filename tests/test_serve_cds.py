@@ -228,3 +228,12 @@ def test_an_order_signed_today_says_the_mtus_edition_in_force_is_not_encoded(ser
     assert "⚠ No encoded MTUS edition was in force on 2026-11-30" in detail
     assert "newest encoded edition: it was not in force on 2026-11-30" in detail
     assert "no MTUS Drug List in force on 2026-11-30 is loaded" in detail
+
+
+def test_a_service_request_named_by_its_cpt_code_alone_gets_a_card_for_that_service(server):
+    order = {"resourceType": "ServiceRequest", "id": "sr-code", "status": "draft", "intent": "order",
+             "subject": PATIENT, "authoredOn": "2015-06-01",
+             "code": {"coding": [{"system": "http://www.ama-assn.org/go/cpt", "code": "72148"}]}}
+    status, answer = post(server, "mtus-order-sign", hook([order]))
+    assert status == 200 and len(answer["cards"]) == 1
+    assert "MRI of the lumbar spine" in answer["cards"][0]["summary"]

@@ -29,6 +29,8 @@ from functools import cache
 from typing import Any
 
 from checker.core.errors import InputError, Problem
+from checker.facts.service_codes import default_service_codes
+from checker.facts.services import parse_service
 from checker.ingest.icd10 import icd10_categories
 from checker.ingest.vocab import UDS, diagnosis_categories, has_category
 
@@ -125,6 +127,16 @@ def _concept_text(concept: dict[str, Any] | None) -> str:
     return ""
 
 
+def _code_words(concept: dict[str, Any] | None) -> str:
+    """The words of a service named by a CPT or HCPCS code alone (rules/service-codes.yaml); "" if not listed."""
+    table = default_service_codes()
+    for coding in (concept or {}).get("coding") or []:
+        words = table.words(coding.get("system"), coding.get("code"))
+        if words:
+            return words
+    return ""
+
+
 def _codes(concept: dict[str, Any] | None, systems: tuple[str, ...]) -> list[str]:
     return [str(c["code"]) for c in (concept or {}).get("coding") or [] if c.get("system") in systems and c.get("code")]
 
@@ -154,13 +166,16 @@ def _medication_words(resource: dict[str, Any]) -> str:
 def draft_order_text(resource: dict[str, Any]) -> str:
     """The request text of a draft MedicationRequest or ServiceRequest, as a physician would write it."""
     if resource.get("resourceType") == "ServiceRequest":
-        parts = [_concept_text(resource.get("code"))]
+        named, coded = _concept_text(resource.get("code")), _code_words(resource.get("code"))
+        # the order's own words first; its code's words where those do not name a service the catalog knows
+        parts = [coded if not named else named if not coded or parse_service(named).service else f"{coded}: {named}"]
         sites = [_concept_text(s) for s in resource.get("bodySite") or []]
         if sites and not any(s.lower() in parts[0].lower() for s in sites if s):
             parts.append("of the " + ", ".join(s for s in sites if s))
         quantity = resource.get("quantityQuantity") or {}
         if quantity.get("value") is not None:
-            parts.append(f"{_num(quantity['value'])} {quantity.get('unit') or 'visits'}")
+            unit = quantity.get("unit") or ("visit" if quantity["value"] == 1 else "visits")
+            parts.append(f"{_num(quantity['value'])} {unit}")
         return " ".join(p for p in parts if p).strip()
     parts = [_medication_words(resource)]
     for dosage in resource.get("dosageInstruction") or []:

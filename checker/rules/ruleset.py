@@ -43,7 +43,7 @@ from checker.rules.operators import NEEDS_WORDS, OPERATORS, alternatives, fits
 
 RULES_DIR = rules_dir()
 __all__ = ["Criterion", "Rule", "RuleSet", "load_rules", "load_library", "rule_files"]
-NOT_RULE_FILES = {"drugs.yaml", "editions.yaml", "services.yaml", "postsurgical.yaml"}
+NOT_RULE_FILES = {"drugs.yaml", "editions.yaml", "services.yaml", "postsurgical.yaml", "service-codes.yaml"}
 NOT_RULE_FOLDERS = {"examples", "formulary"}
 
 
