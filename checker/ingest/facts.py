@@ -20,6 +20,7 @@ from checker.ingest.extractors import sentence_findings
 from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
+from checker.ingest.program_facts import program_findings
 from checker.ingest.sentences import Sentence, letter_sentences
 from checker.ingest.vocab import ANY_DATE, DATE_RE, date_of
 
@@ -196,6 +197,7 @@ def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = Non
     summary_found: list[Finding] = []
     rationale_found: list[Finding] = []
     ur_found: list[Finding] = []  # what a UR decision says the records lack: after the IMR reviewer's reading
+    previous: Sentence | None = None
     for s in sentences:
         if s.boilerplate:
             continue
@@ -209,6 +211,8 @@ def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = Non
         if s.section == "summary" and s.clause is None:
             bucket.extend(_demographics(s))
         bucket.extend(sentence_findings(s, letter, requests, assessor))
+        bucket.extend(program_findings(s, previous, assessor))
+        previous = s
     summary_found.extend(_pronoun_sex(sentences))
     summary_found.extend(_post_op_items(letter, requests))
     ur = next((f.value for f in [*found, *summary_found] if f.fact == "ur_date"), None)
