@@ -44,7 +44,12 @@ SCORED_SERVICE_FACTS: tuple[str, ...] = tuple(f"services.{name}" for name in (
     "red_flags", "neuro_deficit", "radicular_symptoms", "structural_findings", "conservative_care",
     "conservative_care_failed", "surgery_considered", "surgery_certified", "prior_imaging", "prior_electrodiagnostic",
     "home_exercise", "medication_reduced_or_not_tolerated", "physical_therapy_visits", "physical_therapy_improvement",
-    "chiropractic_visits", "chiropractic_improvement", "acupuncture_visits", "acupuncture_improvement"))
+    "chiropractic_visits", "chiropractic_improvement", "acupuncture_visits", "acupuncture_improvement",
+    # the Chronic Pain guideline's injection, program and psychotherapy criteria (checker.ingest.program_facts)
+    "prior_esi", "prior_esi_relief_percent", "prior_esi_relief_weeks", "prior_esi_medication_reduced",
+    "prior_esi_count", "esi_blocks_past_year", "frp_evaluation", "functional_loss_significant", "motivated_to_change",
+    "frp_negative_predictors_addressed", "frp_days_completed", "frp_improvement", "psychotherapy_visits",
+    "psychotherapy_improvement", "conservative_care_weeks"))
 _SET_FACTS = {"diagnosis_categories", "medications"}
 #: What the labelled synthetic notes (cases/notes/labels.yaml) are scored on: a note states more than a letter
 NOTE_CASE_FACTS: tuple[str, ...] = (*SCORED_CASE_FACTS, "pain.least", "pain.average", "pain.assessment_complete",

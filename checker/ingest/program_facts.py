@@ -44,7 +44,7 @@ def _count(word: str) -> int | None:
 #: Weeks in a unit of time.
 _UNIT_WEEKS = {"day": 1 / 7, "week": 1.0, "wk": 1.0, "month": 52 / 12, "mo": 52 / 12, "year": 52.0, "yr": 52.0}
 _SPAN = (r"(?:(?:approximately|about|around|over|more\s+than|almost|nearly|at\s+least|roughly|greater\s+than|"
-         r"up\s+to|only|just|a\s+total\s+of)\s+)?" + _COUNT[:-1] + r"|an?)(?:\s*(?:-|to)\s*" + _COUNT
+         r"up\s+to|only|just|a\s+total\s+of)\s+){0,2}" + _COUNT[:-1] + r"|an?)(?:\s*(?:-|to)\s*" + _COUNT
          + r")?\s*[-\s]?"
          r"(days?|weeks?|wks?|months?|mos?|years?|yrs?)\b")
 
@@ -140,7 +140,12 @@ _MEDS_REDUCED = re.compile(
     r"analgesics?|opioids?|narcotics?|Norco|hydrocodone|oxycodone|Percocet|tramadol|Ultram|gabapentin|Neurontin|"
     r"Lyrica|pills|NSAIDs?)\b"
     r"|\b(?:medications?|meds|analgesics?|opioids?|narcotics?)\s+(?:\w+\s+){0,3}?(?:use|intake|usage|consumption)?\s*"
-    r"(?:was|were|has\s+been|had\s+been)?\s*(?:reduced|decreased|lowered|tapered|cut)\b", re.I)
+    r"(?:was|were|has\s+been|had\s+been)?\s*(?:reduced|decreased|lowered|tapered|cut)\b"
+    r"|\b(?:stop(?:ped)?\s+taking|discontinu\w+|wean\w*\s+off(?:\s+of)?|no\s+longer\s+(?:takes|taking|needs?|needed))\s+"
+    r"(?:\w+\s+){0,2}?(?:medications?|meds|analgesics?|opioids?|narcotics?|Norco|hydrocodone|oxycodone|Percocet|"
+    r"tramadol|Ultram|gabapentin|pills|NSAIDs?)\b"
+    r"|\b(?:medications?|meds|opioids?)\s+(?:use|intake|usage|consumption)\s+by\s+(?:half|\d{1,3}\s*%|a\s+third)",
+    re.I)
 _PAST_YEAR = re.compile(r"\b(?:in|within|during|over)\s+the\s+(?:past|last|prior)\s+"
                         r"(?:12\s+months|year|twelve\s+months)"
                         r"|\bthis\s+year\b", re.I)
@@ -252,9 +257,12 @@ _MOTIVATED = re.compile(
     r"\b(?:desire|wants|wishes|eager|committed)\s+to\s+(?:return\s+to\s+work|improve\s+(?:his\s+|her\s+)?function|change)\b",
     re.I)
 _POOR_MOTIVATION = re.compile(r"\b(?:poor|low|lack\s+of|limited|little|questionable)\s+motivation\b|"
+                              r"\bmotivation(?:al)?\s+(?:issues|problems|concerns|deficits?)\b|"
                               r"\bunmotivated\b|\bnot\s+motivated\b|\bsecondary\s+gain\s+(?:issues|concerns|behaviou?r)\b",
                               re.I)
 _NEGATIVE_PREDICTORS = re.compile(r"\bnegative\s+predictors?(?:\s+of\s+(?:success|efficacy|outcome))?\b", re.I)
+_NOT_ADDRESSED = re.compile(r"\b(?:were|was|have|has|had)\s+not\s+(?:been\s+)?(?:address|discuss|identif|consider|"
+                            r"assess|evaluat|review)\w*", re.I)
 _ADDRESSED = re.compile(r"\b(?:address\w*|discuss\w*|identified\s+and|considered|assessed|evaluated|reviewed|"
                         r"mitigat\w*|managed|resolved)\b", re.I)
 _FRP_DAYS = re.compile(
@@ -267,6 +275,12 @@ _FRP_DAYS = re.compile(
     r"\d{1,2}\s+weeks?\s+\(" + _COUNT + r"\s+(?:full[\s-]?)?(?:days?|sessions?)\)\s+(?:of\s+|in\s+)(?:the\s+|a\s+)?"
     r"(?:functional\s+restoration|FRP|(?:multidisciplinary|interdisciplinary)\s+(?:chronic\s+)?pain|"
     r"chronic\s+pain\s+(?:management\s+)?program|HELP)", re.I)
+#: "discharged from the HELP program after 20 days", "participated in the functional restoration program for 10 days".
+_FRP_DAYS_AFTER = re.compile(
+    r"\b(?:completed|attended|participated\s+in|finished|discharged\s+from|graduated\s+from)\s+(?:the\s+|a\s+)?"
+    r"(?:functional\s+restoration|FRP|(?:multidisciplinary|interdisciplinary)\s+(?:chronic\s+)?pain|"
+    r"chronic\s+pain\s+(?:management\s+)?program|HELP)(?:\s+\w+){0,2}?\s+(?:after|for|x)\s+(?:\d{1,2}\s+weeks?\s+\()?"
+    + _COUNT + r"\s+(?:full[\s-]?)?(?:days?|sessions?)\b", re.I)
 _FRP_GAINS = re.compile(
     r"\b(?:gains?|improve\w*|progress)\s+(?:\w+\s+){0,5}?(?:with|from|in|during|through|since\s+starting)\s+(?:the\s+)?"
     r"(?:functional\s+restoration|FRP|program|(?:multidisciplinary|interdisciplinary)\s+(?:chronic\s+)?pain)"
@@ -288,7 +302,7 @@ _SURGERY_DECLINED = re.compile(
 #: An outcome joined to the care it followed: "completed 10 days of the program with improvement in function",
 #: "6 sessions of CBT without benefit".
 _WITH_OUTCOME = (r"(?:\s+[\w,()/-]+){0,6}?\s+(?:with|without)\s+(?:\w+\s+){0,2}?(?:improvement|gains?|progress|"
-                 r"benefit)\b")
+                 r"benefit|improved\s+(?:function|pain|mobility|strength|tolerance|endurance|mood))\b")
 _NO_OUTCOME = re.compile(r"\bwithout\b|\bwith\s+(?:no|minimal|little|limited)\b", re.I)
 
 
@@ -336,18 +350,22 @@ def _frp(s: Sentence, assessor: Assessor) -> list[Finding]:
     if not poor:
         out += _first_of(s, assessor, "services.motivated_to_change", _MOTIVATED.finditer(s.text))
     for m in _NEGATIVE_PREDICTORS.finditer(s.text):
-        window = s.text[max(0, m.start() - 60): m.end() + 60]
+        window = s.text[max(0, m.start() - 60): m.end() + 150]
         if not _ADDRESSED.search(window):
             continue
-        out += _first_of(s, assessor, "services.frp_negative_predictors_addressed", [m])
+        found = _first_of(s, assessor, "services.frp_negative_predictors_addressed", [m])
+        if found and _NOT_ADDRESSED.search(s.text, m.end()):
+            found = [_finding("services.frp_negative_predictors_addressed", False, s, cue="not addressed")]
+        out += found
         break
-    for m in _FRP_DAYS.finditer(s.text):
+    for m in [*_FRP_DAYS.finditer(s.text), *_FRP_DAYS_AFTER.finditer(s.text)]:
         days = _count(m.group(1) or m.group(2))
         a = assessor(s.text, m.start(), m.end())
         if days is not None and a.affirmed and not _PLANNED.search(s.text, max(0, m.start() - 25), m.start()):
             out.append(_finding("services.frp_days_completed", days, s))
             break
-    out += (_first_of(s, assessor, "services.frp_improvement", _FRP_GAINS.finditer(s.text))
+    gains = [m for m in _FRP_GAINS.finditer(s.text) if named or not m.group(0).lower().endswith("program")]
+    out += (_first_of(s, assessor, "services.frp_improvement", gains)
             or _outcome(s, assessor, "services.frp_improvement", _FRP_NAMED.pattern))
     out += _first_of(s, assessor, "prior_treatment.other_treatments_failed", _EXHAUSTED.finditer(s.text))
     for m in _SURGERY_DECLINED.finditer(s.text):
@@ -377,17 +395,45 @@ _PSY_GAINS = re.compile(
     r"effective|improved)", re.I)
 
 
+#: Visits in a list of the care completed: "She has completed 12 sessions of physical therapy and 6 sessions of
+#: cognitive behavioral therapy."
+_PSY_DONE = re.compile(r"\b(?:completed|attended|had|has\s+had|have\s+had|received|underwent|undergone|finished)\b",
+                       re.I)
+_PSY_LISTED = re.compile(r"(?:,|\band)\s+(?:at\s+least\s+|approximately\s+|about\s+)?" + _COUNT
+                         + r"\s+(?:\(\d+\)\s+)?(?:sessions?|visits?)\s+of\s+(?:\w+\s+)?" + _PSYCHOTHERAPY, re.I)
+_NO_PSYCHOTHERAPY = re.compile(r"\b(?:has|have|had)\s+(?:not|never)\s+(?:undergone|had|received|attended|tried|"
+                               r"participated\s+in)\s+(?:any\s+)?" + _PSYCHOTHERAPY, re.I)
+#: The result of psychotherapy given as its scores or its absence: "with decreased BDI and BAI scores", "reports no
+#: change in her depression".
+_PSY_SCORES_BETTER = re.compile(r"\b(?:decreased|improved|lower|reduced|reduction\s+in)\s+(?:\w+\s+){0,2}?"
+                                r"(?:BDI|BAI|PHQ-?9|GAD-?7|Beck|depression|anxiety)\b", re.I)
+_PSY_NO_CHANGE = re.compile(r"\bno\s+(?:significant\s+|real\s+)?(?:change|improvement|benefit|progress)\s+in\s+"
+                            r"(?:his\s+|her\s+|their\s+|the\s+)?(?:depression|anxiety|mood|function\w*|symptoms)\b",
+                            re.I)
+
+
 def _psychotherapy(s: Sentence, assessor: Assessor) -> list[Finding]:
     out: list[Finding] = []
-    for m in _PSY_VISITS.finditer(s.text):
+    done = _PSY_DONE.search(s.text)
+    listed = list(_PSY_LISTED.finditer(s.text, done.end())) if done else []
+    for m in [*_PSY_VISITS.finditer(s.text), *listed]:
         visits = _count(m.group(1) or m.group(2))
         a = assessor(s.text, m.start(), m.end())
         if visits is not None and visits <= 100 and not (a.negated or a.uncertain or a.hypothetical):
             out.append(_finding("services.psychotherapy_visits", visits, s, cue=a.cue))
             break
-    out += (_first_of(s, assessor, "services.psychotherapy_improvement", _PSY_GAINS.finditer(s.text))
-            or _outcome(s, assessor, "services.psychotherapy_improvement", r"\b" + _PSYCHOTHERAPY))
-    return out
+    none = _NO_PSYCHOTHERAPY.search(s.text)
+    if not out and none is not None and not _GENERAL.search(s.text):
+        out.append(_finding("services.psychotherapy_visits", 0, s, cue=none.group(0)))
+    improvement = (_first_of(s, assessor, "services.psychotherapy_improvement", _PSY_GAINS.finditer(s.text))
+                   or _outcome(s, assessor, "services.psychotherapy_improvement", r"\b" + _PSYCHOTHERAPY))
+    if not improvement and re.search(r"\b" + _PSYCHOTHERAPY, s.text, re.I):
+        for rx, value in ((_PSY_NO_CHANGE, False), (_PSY_SCORES_BETTER, True)):
+            m = rx.search(s.text)
+            if m is not None and not assessor(s.text, m.start(), m.end()).uncertain:
+                improvement = [_finding("services.psychotherapy_improvement", value, s, cue=m.group(0))]
+                break
+    return [*out, *improvement]
 
 
 # --- weeks of conservative care -------------------------------------------------------------------------------------
@@ -398,6 +444,9 @@ _CARE_KIND = (r"(?:conservative\s+(?:care|treatment|therapy|management|measures)
 _CARE_WEEKS = re.compile(
     _SPAN + r"\s+of\s+(?:\w+\s+){0,3}?" + _CARE_KIND + r"\b"
     r"|\b" + _CARE_KIND + r"\s+(?:\w+\s+){0,3}?(?:for|over)\s+(?:the\s+)?(?:past\s+|last\s+|prior\s+)?" + _SPAN, re.I)
+#: Care begun a time ago: "Physical therapy was started 2 weeks ago".
+_CARE_STARTED = re.compile(r"\b" + _CARE_KIND + r"\s+(?:was|were|had\s+been)\s+(?:started|begun|initiated|commenced)\s+"
+                           + _SPAN + r"\s+ago\b", re.I)
 #: A course prescribed: "2 times a week for 6 weeks", "x 6 weeks", "2x6".
 _FREQUENCY = re.compile(r"\b(?:\d|one|two|three)\s*(?:x|times)\s*(?:a|per|/|each)?\s*(?:week|wk)"
                         r"|\bx\s*\d+\s*(?:weeks?|wks?)"
@@ -405,7 +454,9 @@ _FREQUENCY = re.compile(r"\b(?:\d|one|two|three)\s*(?:x|times)\s*(?:a|per|/|each
 
 
 def _care_weeks(s: Sentence, assessor: Assessor) -> list[Finding]:
-    for m in _CARE_WEEKS.finditer(s.text):
+    """``services.conservative_care_weeks``: how long the care given lasted ("after 6 weeks of physical therapy"),
+    never a course prescribed ("2 times a week for 6 weeks")."""
+    for m in [*_CARE_WEEKS.finditer(s.text), *_CARE_STARTED.finditer(s.text)]:
         window = s.text[max(0, m.start() - 40): m.end() + 20]
         if _FREQUENCY.search(window) or _PLANNED.search(s.text, max(0, m.start() - 40), m.end()):
             continue
