@@ -13,6 +13,7 @@ import json
 import pytest
 from conftest import ROOT
 
+from checker.facts.services import parse_service, program_days, program_hours, program_weeks
 from checker.ingest.case import letter_to_case_data
 from checker.ingest.context import assess
 from checker.ingest.letter import parse_letter
@@ -225,7 +226,8 @@ def test_precision_and_recall_on_sentences_labelled_before_the_readers_saw_them(
             continue
         text, labels = line.split("\t")[:2]
         expected = json.loads(labels)
-        found = _facts(text)
+        found = {fact: value for fact, value in _facts(text).items()
+                 if fact not in ("conservative_care", "conservative_care_kinds")}   # the care the weeks time
         for fact in set(expected) | set(found):
             if fact in expected and found.get(fact) == expected[fact]:
                 tp += 1
@@ -257,3 +259,15 @@ def test_a_progress_note_documents_the_injection_and_the_therapy_but_not_the_pla
     assert services["prior_esi_relief_weeks"] == 8.0 and services["prior_esi_medication_reduced"] is True
     assert services["psychotherapy_visits"] == 6
     assert "frp_evaluation" not in services   # planned, not done
+
+
+@pytest.mark.parametrize(("text", "days", "hours", "weeks"), [
+    ("Functional restoration program x 80 hours", None, 80.0, None),
+    ("Functional restoration program (FRP) x 4 weeks (160 hours)", None, 160.0, 4.0),
+    ("HELP program 5 days a week for 2 weeks", 10, None, 2.0),   # the days are stated: 5 a week for 2 weeks
+    ("Functional restoration program for 2 weeks", None, None, 2.0),   # weeks only: part days are possible
+    ("Functional restoration program 6 hours per day 5 days a week", None, None, None),   # no length
+])
+def test_the_days_hours_and_weeks_a_program_request_asks_for(text, days, hours, weeks):
+    parsed = parse_service(text)
+    assert (program_days(parsed), program_hours(parsed), program_weeks(parsed)) == (days, hours, weeks)

@@ -13,7 +13,14 @@ from typing import Any
 from checker.facts.catalog import default_catalog
 from checker.facts.procedures import is_surgical_referral, postsurgical_course, procedures_of
 from checker.facts.requests import ParsedRequest, parse_request
-from checker.facts.services import ParsedService, hours_per_week, parse_service, program_days
+from checker.facts.services import (
+    ParsedService,
+    hours_per_week,
+    parse_service,
+    program_days,
+    program_hours,
+    program_weeks,
+)
 from checker.facts.vocabulary import vocabulary
 
 Facts = dict[str, Any]
@@ -334,6 +341,11 @@ def _chronic_pain_service_facts(parsed: ParsedService, out: Facts) -> None:
             out.setdefault("request.hours_per_week", hours)
     if parsed.group != "functional_restoration":
         return
+    hours, weeks = program_hours(parsed), program_weeks(parsed)
+    if hours is not None:
+        out.setdefault("request.frp_hours", hours)
+    if weeks is not None:
+        out.setdefault("request.frp_weeks", weeks)
     requested = program_days(parsed)
     if requested is not None:
         out.setdefault("request.frp_days", requested)

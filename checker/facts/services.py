@@ -387,4 +387,26 @@ def program_days(parsed: ParsedService) -> int | None:
     if parsed.visits is not None:
         return parsed.visits
     m = re.search(rf"\b{_RANGE}\s*(?:full[\s-]?)?days?\b(?!\s*(?:a|per|/)\s*week)", parsed.text[:2000], re.I)
-    return _high(m.group(1), m.group(2)) if m else None
+    if m:
+        return _high(m.group(1), m.group(2))
+    per_week = re.search(rf"\b{_RANGE}\s*(?:x|times|days?){_PER}(?:week|wk)\b", parsed.text[:2000], re.I)
+    weeks = program_weeks(parsed)
+    if per_week and weeks:   # "5 days a week for 2 weeks": the days are stated, 10
+        days = _high(per_week.group(1), per_week.group(2))
+        return int(days * weeks) if days and float(days * weeks).is_integer() else None
+    return None
+
+
+def program_hours(parsed: ParsedService) -> float | None:
+    """Hours of a functional restoration program a request asks for in all ("x 80 hours", "160 hours"); None for
+    hours a day or a week, or when no hours are stated."""
+    m = re.search(rf"\b{_HOURS}\b(?!{_PER}(?:day|week|wk)\b)", parsed.text[:2000], re.I)
+    return float(m.group(1)) if m else None
+
+
+def program_weeks(parsed: ParsedService) -> float | None:
+    """Weeks of a functional restoration program a request asks for ("x 2 weeks", "for 4 weeks"); None when not
+    stated. The weeks are not turned into full-day sessions (a program may run part days)."""
+    m = re.search(rf"\b{_RANGE}\s*(?:weeks?|wks?)\b(?!{_PER})", parsed.text[:2000], re.I)
+    weeks = _high(m.group(1), m.group(2)) if m else None
+    return float(weeks) if weeks else None

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.sentences import Sentence
-from checker.ingest.service_facts import _GENERAL
+from checker.ingest.service_facts import _CARE_KINDS, _GENERAL
 
 __all__ = ["program_findings"]
 
@@ -455,7 +455,7 @@ _FREQUENCY = re.compile(r"\b(?:\d|one|two|three)\s*(?:x|times)\s*(?:a|per|/|each
 
 def _care_weeks(s: Sentence, assessor: Assessor) -> list[Finding]:
     """``services.conservative_care_weeks``: how long the care given lasted ("after 6 weeks of physical therapy"),
-    never a course prescribed ("2 times a week for 6 weeks")."""
+    never a course prescribed ("2 times a week for 6 weeks"); the care so timed was given, with its kinds."""
     for m in [*_CARE_WEEKS.finditer(s.text), *_CARE_STARTED.finditer(s.text)]:
         window = s.text[max(0, m.start() - 40): m.end() + 20]
         if _FREQUENCY.search(window) or _PLANNED.search(s.text, max(0, m.start() - 40), m.end()):
@@ -465,7 +465,10 @@ def _care_weeks(s: Sentence, assessor: Assessor) -> list[Finding]:
         a = assessor(s.text, m.start(), m.end())
         if weeks is None or not weeks or a.negated or a.uncertain or a.hypothetical:
             continue
-        return [_finding("services.conservative_care_weeks", weeks, s, cue=a.cue)]
+        kinds = [kind for kind, rx in _CARE_KINDS if rx.search(m.group(0))]
+        return [_finding("services.conservative_care_weeks", weeks, s, cue=a.cue),
+                _finding("services.conservative_care", True, s),
+                *(_finding("services.conservative_care_kinds", kind, s) for kind in kinds)]
     return []
 
 
