@@ -441,42 +441,82 @@ _CARE_KIND = (r"(?:conservative\s+(?:care|treatment|therapy|management|measures)
               r"occupational\s+therapy|chiropractic(?:\s+(?:care|treatment|therapy|manipulation))?|acupuncture|"
               r"home\s+exercises?(?:\s+program)?|HEP|therapy|treatment|NSAIDs?|anti-?inflammator\w+|"
               r"medications?|rest|activity\s+modification|bracing)")
-_CARE_WEEKS = re.compile(
-    _SPAN + r"\s+of\s+(?:\w+\s+){0,3}?" + _CARE_KIND + r"\b"
-    r"|\b" + _CARE_KIND + r"\s+(?:\w+\s+){0,3}?(?:for|over)\s+(?:the\s+)?(?:past\s+|last\s+|prior\s+)?" + _SPAN, re.I)
-#: Care begun a time ago: "Physical therapy was started 2 weeks ago".
-_CARE_STARTED = re.compile(r"\b" + _CARE_KIND + r"\s+(?:was|were|had\s+been)\s+(?:started|begun|initiated|commenced)\s+"
-                           + _SPAN + r"\s+ago\b", re.I)
+_SPAN_RX = re.compile(r"(?<![\w-])" + _SPAN, re.I)
+#: The care a span of time belongs to: "6 weeks of physical therapy", "physical therapy for 3 months", "physical
+#: therapy was started 2 weeks ago".
+_OF_CARE = re.compile(r"\s+of\s+(?:\w+\s+){0,3}?" + _CARE_KIND + r"\b", re.I)
+_CARE_FOR = re.compile(r"\b" + _CARE_KIND + r"\s+(?:\w+\s+){0,3}?(?:for|over)\s+(?:the\s+)?"
+                       r"(?:past\s+|last\s+|prior\s+)?$", re.I)
+_CARE_STARTED = re.compile(r"\b" + _CARE_KIND + r"\s+(?:was|were|had\s+been)\s+"
+                           r"(?:started|begun|initiated|commenced)\s+$", re.I)
+_AGO = re.compile(r"\s+ago\b", re.I)
 #: A course prescribed: "2 times a week for 6 weeks", "x 6 weeks", "2x6".
 _FREQUENCY = re.compile(r"\b(?:\d|one|two|three)\s*(?:x|times)\s*(?:a|per|/|each)?\s*(?:week|wk)"
                         r"|\bx\s*\d+\s*(?:weeks?|wks?)"
                         r"|\b\d\s*x\s*\d\b|\b(?:twice|once|three\s+times)\s+(?:a|per)\s+week|\bweekly\b", re.I)
 
 
+def _timed_care(text: str, span: re.Match[str]) -> tuple[int, int] | None:
+    """Where the care that ``span`` times is named with it, as (start, end) of the whole phrase; None if no care."""
+    after = _OF_CARE.match(text, span.end())
+    if after is not None:
+        return span.start(), after.end()
+    lo = max(0, span.start() - 90)
+    before = _CARE_FOR.search(text, lo, span.start())
+    if before is not None:
+        return before.start(), span.end()
+    started = _CARE_STARTED.search(text, lo, span.start())
+    if started is not None and _AGO.match(text, span.end()):
+        return started.start(), span.end()
+    return None
+
+
 def _care_weeks(s: Sentence, assessor: Assessor) -> list[Finding]:
     """``services.conservative_care_weeks``: how long the care given lasted ("after 6 weeks of physical therapy"),
     never a course prescribed ("2 times a week for 6 weeks"); the care so timed was given, with its kinds."""
-    for m in [*_CARE_WEEKS.finditer(s.text), *_CARE_STARTED.finditer(s.text)]:
-        window = s.text[max(0, m.start() - 40): m.end() + 20]
-        if _FREQUENCY.search(window) or _PLANNED.search(s.text, max(0, m.start() - 40), m.end()):
+    for span in _SPAN_RX.finditer(s.text):
+        phrase = _timed_care(s.text, span)
+        if phrase is None:
             continue
-        first = 1 if m.group(1) else 4
-        weeks = _weeks(m, first)
-        a = assessor(s.text, m.start(), m.end())
-        if weeks is None or not weeks or a.negated or a.uncertain or a.hypothetical:
+        start, end = phrase
+        window = s.text[max(0, start - 40): end + 20]
+        if _FREQUENCY.search(window) or _PLANNED.search(s.text, max(0, start - 40), end):
             continue
-        kinds = [kind for kind, rx in _CARE_KINDS if rx.search(m.group(0))]
+        weeks = _weeks(span, 1)
+        a = assessor(s.text, start, end)
+        if not weeks or a.negated or a.uncertain or a.hypothetical:
+            continue
+        kinds = [kind for kind, rx in _CARE_KINDS if rx.search(s.text, start, end)]
         return [_finding("services.conservative_care_weeks", weeks, s, cue=a.cue),
                 _finding("services.conservative_care", True, s),
                 *(_finding("services.conservative_care_kinds", kind, s) for kind in kinds)]
     return []
 
 
+#: Words without which a reader finds nothing in a sentence: most sentences are passed over for a few substring tests.
+_ESI_WORDS = ("epidural", "esi", "nerve root", "snrb", "transforaminal", "interlaminar", "caudal")
+_FRP_WORDS = ("restoration", "frp", "program", "baseline", "adequate", "thorough", "significant", "severe", "marked",
+              "substantial", "loss of", "unable to", "dependent", "assistance", "help", "independen", "motivat",
+              "willing", "desire", "wants", "wishes", "eager", "committed", "secondary gain", "predictor", "exhaust",
+              "other option", "other alternative", "surg", "operative", "disciplinary", "evaluat", "assess", "screen")
+_PSY_WORDS = ("psych", "cbt", "cognitive", "counsel", "biofeedback")
+_SPAN_WORDS = ("day", "week", "wk", "month", "mo", "year", "yr")
+
+
+def _mentions(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
+
+
 def program_findings(s: Sentence, previous: Sentence | None, assessor: Assessor) -> list[Finding]:
     """Every fact of the injection and program criteria in one factual sentence (``previous``: the factual sentence
     before it in the same section, whose injection the result in ``s`` may belong to)."""
-    found = [*_esi(s, previous if previous is not None and previous.section == s.section else None, assessor),
-             *_frp(s, assessor), *_psychotherapy(s, assessor), *_care_weeks(s, assessor)]
-    if _GENERAL.search(s.text):
+    low = s.text.lower()
+    if previous is not None and (previous.section != s.section or not _mentions(previous.text.lower(), _ESI_WORDS)):
+        previous = None
+    found = [*(_esi(s, previous, assessor) if previous is not None or _mentions(low, _ESI_WORDS) else ()),
+             *(_frp(s, assessor) if _mentions(low, _FRP_WORDS) else ()),
+             *(_psychotherapy(s, assessor) if _mentions(low, _PSY_WORDS) else ()),
+             *(_care_weeks(s, assessor) if _mentions(low, _SPAN_WORDS) else ())]
+    if found and _GENERAL.search(s.text):
         found = [f for f in found if f.value is False]   # only what the records are said to lack
     return found
