@@ -16,10 +16,12 @@ from conftest import ROOT
 from checker.facts.services import parse_service, program_days, program_hours, program_weeks
 from checker.ingest.case import letter_to_case_data
 from checker.ingest.context import assess
+from checker.ingest.extractors import _concepts
 from checker.ingest.letter import parse_letter
 from checker.ingest.note import note_to_case
-from checker.ingest.program_facts import program_findings
+from checker.ingest.program_facts import program_findings, requested_esi_regions
 from checker.ingest.sentences import Sentence, split_sentences
+from checker.ingest.surgery_facts import surgery_findings
 
 
 def _facts(text: str, section: str = "summary") -> dict[str, object]:
@@ -271,3 +273,30 @@ def test_a_progress_note_documents_the_injection_and_the_therapy_but_not_the_pla
 def test_the_days_hours_and_weeks_a_program_request_asks_for(text, days, hours, weeks):
     parsed = parse_service(text)
     assert (program_days(parsed), program_hours(parsed), program_weeks(parsed)) == (days, hours, weeks)
+
+
+def test_an_injection_in_another_region_is_no_earlier_injection_of_the_requested_one():
+    regions = requested_esi_regions([{"text": "Lumbar epidural steroid injection L4-5", "kind": "service"}])
+    assert regions == {"low_back"}
+    cervical = "She had a cervical epidural steroid injection in 2015 with 80% relief."
+    s = Sentence(cervical, 0, len(cervical), "summary")
+    assert program_findings(s, None, assess, regions) == []
+    caudal = "She had a caudal epidural steroid injection in 2015 with 80% relief."
+    s = Sentence(caudal, 0, len(caudal), "summary")
+    assert {f.fact for f in program_findings(s, None, assess, regions)} >= {"services.prior_esi"}
+    # a mention naming no region may be the requested region's
+    unnamed = "She had an epidural steroid injection in 2015 with 80% relief."
+    s = Sentence(unnamed, 0, len(unnamed), "summary")
+    assert {f.fact for f in program_findings(s, None, assess, regions)} >= {"services.prior_esi"}
+
+
+@pytest.mark.parametrize(("text", "abnormal"), [
+    # the study is what the sentence denies: no corroborating electrodiagnostic finding
+    ("There is no imaging or electrodiagnostic evidence of radiculopathy.", False),
+    ("EMG/NCS of the lower extremities dated 06/02/2016 showed evidence of a left L5 radiculopathy.", True),
+    ("The EMG was normal with no evidence of radiculopathy.", False),
+])
+def test_an_electrodiagnostic_study_denied_documents_no_nerve_lesion(text, abnormal):
+    s = Sentence(text, 0, len(text), "summary")
+    found = [f.value for f in surgery_findings(s, assess, _concepts) if f.fact == "services.electrodiagnostic_abnormal"]
+    assert found[:1] == [abnormal]

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
+from checker.facts.services import parse_service
 from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.sentences import Sentence
 from checker.ingest.service_facts import _CARE_KINDS, _GENERAL
 
-__all__ = ["program_findings"]
+__all__ = ["program_findings", "requested_esi_regions"]
 
 _WORDS = {"one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
@@ -189,10 +191,34 @@ def _relief(s: Sentence, assessor: Assessor) -> list[Finding]:
     return out
 
 
-def _esi(s: Sentence, previous: Sentence | None, assessor: Assessor) -> list[Finding]:
-    """The epidural injections given before and their result, in ``s`` (or, for the result, ``s`` following a
-    sentence that named a given injection)."""
-    mentions = list(_ESI.finditer(s.text))
+_CAUDAL = re.compile(r"\bcaudal\b", re.I)
+
+
+def _esi_regions(text: str) -> set[str]:
+    """The spine regions an injection's words name ("lumbar", "C5-6", "caudal"); empty when none."""
+    return set(parse_service(text).regions) | ({"low_back"} if _CAUDAL.search(text) else set())
+
+
+def requested_esi_regions(requests: list[dict[str, Any]]) -> set[str]:
+    """The spine regions the epidural injections requested name (empty when none names one)."""
+    return {region for r in requests if r.get("kind") != "drug"
+            for parsed in [parse_service(str(r.get("text") or ""))] if parsed.service == "epidural_steroid_injection"
+            for region in _esi_regions(parsed.text)}
+
+
+def _in_region(s: Sentence, m: re.Match[str], regions: set[str]) -> bool:
+    """Whether the injection named at ``m`` may be in the region of the requested injections: yes unless both name
+    their regions and these differ (a cervical injection before a lumbar request is no earlier lumbar injection)."""
+    if not regions:
+        return True
+    named = _esi_regions(s.text[max(0, m.start() - 30): m.end() + 25])
+    return not named or bool(named & regions)
+
+
+def _esi(s: Sentence, previous: Sentence | None, assessor: Assessor, regions: set[str]) -> list[Finding]:
+    """The epidural injections given before in the region of the request (``regions``: of the requested injections)
+    and their result, in ``s`` (or, for the result, ``s`` following a sentence that named a given injection)."""
+    mentions = [m for m in _ESI.finditer(s.text) if _in_region(s, m, regions)]
     out: list[Finding] = []
     given = [g for m in mentions if (g := _esi_given(s, m)) is not None]
     if given:
@@ -207,9 +233,9 @@ def _esi(s: Sentence, previous: Sentence | None, assessor: Assessor) -> list[Fin
             out.append(_finding(fact, count, s))
             break
         return [*out, *_relief(s, assessor)]
-    if mentions or _OTHER_INJECTION.search(s.text) or previous is None:
+    if mentions or _ESI.search(s.text) or _OTHER_INJECTION.search(s.text) or previous is None:
         return out
-    if not any(_esi_given(previous, m) for m in _ESI.finditer(previous.text)):
+    if not any(_esi_given(previous, m) for m in _ESI.finditer(previous.text) if _in_region(previous, m, regions)):
         return out
     if _REFERENCE.search(s.text) and re.search(r"relie|benefit|improv|helped|better|%|percent|reduc|decreas",
                                                s.text, re.I):
@@ -507,13 +533,16 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 
 
-def program_findings(s: Sentence, previous: Sentence | None, assessor: Assessor) -> list[Finding]:
+def program_findings(s: Sentence, previous: Sentence | None, assessor: Assessor,
+                     esi_regions: set[str] | None = None) -> list[Finding]:
     """Every fact of the injection and program criteria in one factual sentence (``previous``: the factual sentence
-    before it in the same section, whose injection the result in ``s`` may belong to)."""
+    before it in the same section, whose injection the result in ``s`` may belong to; ``esi_regions``: the spine
+    regions of the injections requested, :func:`requested_esi_regions`)."""
     low = s.text.lower()
     if previous is not None and (previous.section != s.section or not _mentions(previous.text.lower(), _ESI_WORDS)):
         previous = None
-    found = [*(_esi(s, previous, assessor) if previous is not None or _mentions(low, _ESI_WORDS) else ()),
+    esi = previous is not None or _mentions(low, _ESI_WORDS)
+    found = [*(_esi(s, previous, assessor, esi_regions or set()) if esi else ()),
              *(_frp(s, assessor) if _mentions(low, _FRP_WORDS) else ()),
              *(_psychotherapy(s, assessor) if _mentions(low, _PSY_WORDS) else ()),
              *(_care_weeks(s, assessor) if _mentions(low, _SPAN_WORDS) else ())]

@@ -85,6 +85,10 @@ def _study_finding(s: Sentence, assessor: Assessor, study: re.Pattern[str], lesi
         a = assessor(entry, found.start() - start, found.end() - start)
         if a.uncertain or a.hypothetical:
             continue
+        if not a.negated:   # "no imaging or electrodiagnostic evidence of radiculopathy": the study is what is denied
+            denied = assessor(s.text, m.start(), m.end())
+            if denied.negated:
+                return [_finding(fact, False, s, cue=denied.cue)]
         return [_finding(fact, not a.negated, s, cue=a.cue)]
     return []
 
