@@ -92,7 +92,7 @@ _GIVEN_AFTER = re.compile(
 _PLANNED = re.compile(
     r"\b(?:request(?:ed|s|ing)?|recommend\w*|propos\w*|plan(?:s|ned)?|schedul\w*|pursu\w*|suggest\w*|consider\w*|"
     r"candidate|authoriz\w*|certif\w*|approv\w*|denied|deny|non-?certif\w*|modif\w*|refer\w*|await\w*|pending|"
-    r"RFA|sought|seek\w*|appeal\w*|repeat|another|additional|future|ordered|prescribed|trial\s+of|for\s+(?:a|an)|"
+    r"RFA|sought|seek\w*|appeal\w*|repeat|another|additional|future|ordered|prescribed|trial\s+of|"
     r"undergo|receive|proceed\s+with|to\s+have)\b",
     re.I)
 _NO_ESI = re.compile(
@@ -163,6 +163,16 @@ _WITH_MEDICATION = re.compile(r"\s*(?:\w+\s+){0,3}?(?:with|from|on)\s+(?:the\s+|
                               re.I)
 
 
+def _hedged(text: str, start: int, end: int, assessor: Assessor) -> bool:
+    """Whether the mention at ``text[start:end]`` is hedged, by a cue outside a closed parenthesis ("injections (dates
+    unknown) with reported 50% relief": the dates are unknown, not the relief)."""
+    a = assessor(text, start, end)
+    if not a.uncertain or not a.cue:
+        return a.uncertain
+    at = text.rfind(a.cue, 0, start)
+    return not (at >= 0 and "(" in text[max(0, at - 40): at] and ")" in text[at: start])
+
+
 def _relief(s: Sentence, assessor: Assessor) -> list[Finding]:
     """Percent relief, its weeks and a medication reduction stated in a sentence about the last injection."""
     out: list[Finding] = []
@@ -171,7 +181,7 @@ def _relief(s: Sentence, assessor: Assessor) -> list[Finding]:
         pct = None   # "50% relief with his medications": the drugs' relief, not the injection's
     if pct is not None:
         value = int(next(g for g in pct.groups() if g))
-        if value <= 100 and not assessor(s.text, pct.start(), pct.end()).uncertain:
+        if value <= 100 and not _hedged(s.text, pct.start(), pct.end(), assessor):
             out.append(_finding("services.prior_esi_relief_percent", value, s))
     else:
         none = _NO_RELIEF.search(s.text)
@@ -270,7 +280,10 @@ _FUNCTION_LOSS = re.compile(
     r"|\bunable\s+to\s+(?:function\s+independently|perform\s+(?:his\s+|her\s+|basic\s+|most\s+)?(?:ADL'?s|activities\s+of\s+"
     r"daily\s+living|household\s+(?:chores|activities)|self[\s-]care))"
     r"|\b(?:dependent\s+on\s+others|requires?\s+(?:\w+\s+)?(?:assistance|help)\s+(?:with|for)\s+(?:\w+\s+){0,2}?"
-    r"(?:ADL'?s|activities\s+of\s+daily\s+living|self[\s-]care|household\s+chores|dressing|bathing))", re.I)
+    r"(?:ADL'?s|activities\s+of\s+daily\s+living|self[\s-]care|household\s+chores|dressing|bathing))"
+    r"|\b(?:needs?|needed|requires?|required)\s+(?:\w+\s+)?(?:assistance|help)\s+(?:from\s+(?:\w+\s+){1,2})?(?:to|with|for)\s+"
+    r"(?:bathe|dress|shower|toilet|bathing|dressing|showering|toileting|self[\s-]care|ADL'?s|cook|cooking|walk|walking)\b",
+    re.I)
 _FUNCTION_KEPT = re.compile(
     r"\b(?:functions?|functioning)\s+independently\b|\bindependent\s+(?:with|in|for)\s+(?:all\s+)?(?:his\s+|her\s+)?"
     r"(?:ADL'?s|activities\s+of\s+daily\s+living|self[\s-]care)\b", re.I)
@@ -284,7 +297,7 @@ _MOTIVATED = re.compile(
     re.I)
 _POOR_MOTIVATION = re.compile(r"\b(?:poor|low|lack\s+of|limited|little|questionable)\s+motivation\b|"
                               r"\bmotivation(?:al)?\s+(?:issues|problems|concerns|deficits?)\b|"
-                              r"\bunmotivated\b|\bnot\s+motivated\b|\bsecondary\s+gain\s+(?:issues|concerns|behaviou?r)\b",
+                              r"\bunmotivated\b|\bnot\s+motivated\b",
                               re.I)
 _NEGATIVE_PREDICTORS = re.compile(r"\bnegative\s+predictors?(?:\s+of\s+(?:success|efficacy|outcome))?\b", re.I)
 _NOT_ADDRESSED = re.compile(r"\b(?:were|was|have|has|had)\s+not\s+(?:been\s+)?(?:address|discuss|identif|consider|"
@@ -298,7 +311,8 @@ _FRP_DAYS = re.compile(
     r"(?:functional\s+restoration|FRP|(?:multidisciplinary|interdisciplinary)\s+(?:chronic\s+)?pain|"
     r"chronic\s+pain\s+(?:management\s+)?program|HELP)"
     r"|\b(?:completed|attended|had|has\s+had|participated\s+in|finished|underwent|after)\s+(?:the\s+)?(?:first\s+)?"
-    r"\d{1,2}\s+weeks?\s+\(" + _COUNT + r"\s+(?:full[\s-]?)?(?:days?|sessions?)\)\s+(?:of\s+|in\s+)(?:the\s+|a\s+)?"
+    r"(?:\d{1,2}|one|two|three|four)\s+weeks?\s+\(" + _COUNT + r"\s+(?:full[\s-]?)?(?:days?|sessions?)\)\s+"
+    r"(?:of\s+|in\s+)(?:the\s+|a\s+)?"
     r"(?:functional\s+restoration|FRP|(?:multidisciplinary|interdisciplinary)\s+(?:chronic\s+)?pain|"
     r"chronic\s+pain\s+(?:management\s+)?program|HELP)", re.I)
 #: "discharged from the HELP program after 20 days", "participated in the functional restoration program for 10 days".
@@ -327,8 +341,9 @@ _SURGERY_DECLINED = re.compile(
 
 #: An outcome joined to the care it followed: "completed 10 days of the program with improvement in function",
 #: "6 sessions of CBT without benefit".
-_WITH_OUTCOME = (r"(?:\s+[\w,()/-]+){0,6}?\s+(?:with|without)\s+(?:\w+\s+){0,2}?(?:improvement|gains?|progress|"
-                 r"benefit|improved\s+(?:function|pain|mobility|strength|tolerance|endurance|mood))\b")
+_WITH_OUTCOME = (r"(?:\s+[\w,()/-]+){0,6}?\s+(?:with|without|and\s+(?:reported|noted|demonstrated|showed|has\s+shown|"
+                 r"made))\s+(?:\w+\s+){0,2}?(?:improvement|gains?|progress|benefit|(?:improved|increased)\s+(?:\w+\s+)?"
+                 r"(?:function|pain|mobility|strength|tolerance|endurance|mood|range|activity))\b")
 _NO_OUTCOME = re.compile(r"\bwithout\b|\bwith\s+(?:no|minimal|little|limited)\b", re.I)
 
 
@@ -482,6 +497,11 @@ _FREQUENCY = re.compile(r"\b(?:\d|one|two|three)\s*(?:x|times)\s*(?:a|per|/|each
                         r"|\b\d\s*x\s*\d\b|\b(?:twice|once|three\s+times)\s+(?:a|per)\s+week|\bweekly\b", re.I)
 
 
+#: Care the patient is told to go on with is care to come: "instructed to continue the home exercise program".
+_INSTRUCTED = re.compile(r"\b(?:instruct\w*|advis\w*|told|encourag\w*|to\s+continue|continue\s+(?:the|with|his|her))\b",
+                         re.I)
+
+
 def _timed_care(text: str, span: re.Match[str]) -> tuple[int, int] | None:
     """Where the care that ``span`` times is named with it, as (start, end) of the whole phrase; None if no care."""
     after = _OF_CARE.match(text, span.end())
@@ -506,7 +526,8 @@ def _care_weeks(s: Sentence, assessor: Assessor) -> list[Finding]:
             continue
         start, end = phrase
         window = s.text[max(0, start - 40): end + 20]
-        if _FREQUENCY.search(window) or _PLANNED.search(s.text, max(0, start - 40), end):
+        if _FREQUENCY.search(window) or _PLANNED.search(s.text, max(0, start - 40), end) or \
+                _INSTRUCTED.search(s.text, max(0, start - 40), end):
             continue
         weeks = _weeks(span, 1)
         a = assessor(s.text, start, end)
