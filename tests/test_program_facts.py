@@ -37,6 +37,20 @@ def _facts(text: str, section: str = "summary") -> dict[str, object]:
 
 
 ESI = [
+    # LETTERS (cases/seeds/text, seed 000): the epidural entry of a list naming other injections
+    ("He has been treated with trigger point injections (not effective), thoracic facet joint cortisone injections "
+     "(not effective), left thoracic epidural steroid injections (effective >50% for greater than 6 weeks), physical "
+     "therapy.", {"prior_esi": True, "prior_esi_relief_percent": 50, "prior_esi_relief_weeks": 6.0}),
+    # PAGES (sentences of tests/fixtures/unseen_service_sentences.tsv, texasworker.com decisions)
+    ("She has been treated with medications, physical therapy (12 weeks) work hardening (2 weeks), and epidural "
+     "steroid injections.", {"prior_esi": True, "conservative_care_weeks": 12.0}),
+    ("Dr. R recommended cervical epidural steroid injections that were performed on April 20, 1999.",
+     {"prior_esi": True}),
+    ("Dr. R recommended three epidural steroid injections at C2-C3, C3-C4, and C4-C5.", {"prior_esi": None}),
+    ("As part of his treatment, the claimant underwent nerve blocks, physical therapy, occupational therapy, a home "
+     "exercise program and ESI injections.", {"prior_esi": True}),
+    ("He underwent an MRI which showed a herniation, for which an epidural steroid injection would be appropriate.",
+     {"prior_esi": None}),
     ("The claimant underwent a lumbar ESI on 04/02/2015 that provided 80% relief for approximately three months, and "
      "he was able to stop taking hydrocodone.", {"prior_esi_relief_weeks": 13.0, "prior_esi_medication_reduced": True}),
     ("Prior ESI reduced her leg pain by 60% and her pain medication intake by half.",

@@ -79,12 +79,12 @@ _REFERENCE = re.compile(r"\b(?:the|this|that|his|her|last|prior|previous|these|t
 _GIVEN_BEFORE = re.compile(
     r"\b(?:underwent|undergone|had|has\s+had|have\s+had|received|prior|previous|previously|last|recent|most\s+recent|"
     r"status\s+post|s/p|history\s+of|completed|tried|failed|included|including|includes|include|to\s+date|"
-    r"after|following|from|performed|administered|given|administering)\b", re.I)
+    r"after|following|from|performed|administered|given|administering|treated\s+with|managed\s+with)\b", re.I)
 _GIVEN_AFTER = re.compile(
     r"^\W{0,3}(?:\(?\s*(?:at\s+|of\s+|to\s+|on\s+the\s+)?(?:the\s+)?(?:left|right|bilateral)?\s*[LCTS]\d[\w\s/,-]{0,20}?\)?\s*)?"
     r"(?:(?:that\s+|which\s+)?(?:he|she|they|the\s+(?:patient|injured\s+worker|claimant|applicant))\s+(?:received|had|"
     r"underwent|got)\b|(?:given|performed|administered|done)\b|"
-    r"(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:performed|given|administered|done|completed|"
+    r"(?:that\s+|which\s+)?(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:performed|given|administered|done|completed|"
     r"helpful|beneficial|effective|ineffective|unsuccessful|of\s+\w+\s+benefit)|(?:on|dated|in)\s+\d|"
     r"(?:on|dated|in)\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*|provided|gave|yielded|resulted|helped|"
     r"did\s+not|didn't|with\s+(?:\d|no\b|good|minimal|little|some|significant|temporary)|x\s*\d|times\s+\d)", re.I)
@@ -93,7 +93,7 @@ _PLANNED = re.compile(
     r"\b(?:request(?:ed|s|ing)?|recommend\w*|propos\w*|plan(?:s|ned)?|schedul\w*|pursu\w*|suggest\w*|consider\w*|"
     r"candidate|authoriz\w*|certif\w*|approv\w*|denied|deny|non-?certif\w*|modif\w*|refer\w*|await\w*|pending|"
     r"RFA|sought|seek\w*|appeal\w*|repeat|another|additional|future|ordered|prescribed|trial\s+of|"
-    r"undergo|receive|proceed\s+with|to\s+have)\b",
+    r"undergo|receive|proceed\s+with|to\s+have|would|could|should|will|may|might)\b",
     re.I)
 _NO_ESI = re.compile(
     r"\b(?:no|never|not|denies|without|nor)\s+(?:\w+\s+){0,3}?$", re.I)
@@ -116,7 +116,9 @@ def _esi_given(s: Sentence, m: re.Match[str]) -> bool | None:
         return True
     if planned:
         return None
-    return True if _GIVEN_BEFORE.search(before) or _CARE_LIST.search(s.text[:m.start()]) else None
+    wide = s.text[max(0, m.start() - 150): m.start()]
+    wide = wide[wide.rfind(";") + 1:]   # the clause, through a list of the care given ("underwent A, B and ESIs")
+    return True if _GIVEN_BEFORE.search(wide) or _CARE_LIST.search(s.text[:m.start()]) else None
 
 
 #: A list of the care given: "Treatment to date has included physical therapy, medications and ESIs".
@@ -129,6 +131,8 @@ _RELIEF_PCT = re.compile(
     r"|(?:relief|improvement|reduction|decrease|benefit)\s+(?:of|by)\s+(?:about\s+|approximately\s+|over\s+)?"
     r"(\d{1,3})\s*(?:%|percent)"
     r"|(?:reduced|decreased|improved|relieved)\s+(?:\w+\s+){0,3}?(?:pain|symptoms)\s+by\s+(?:about\s+|approximately\s+)?"
+    r"(\d{1,3})\s*(?:%|percent)"
+    r"|(?:effective|helpful|beneficial)\s*\(?\s*(?:>\s*|greater\s+than\s+|over\s+|about\s+|approximately\s+)?"
     r"(\d{1,3})\s*(?:%|percent)", re.I)
 _NO_RELIEF = re.compile(
     r"\b(?:no|without|not\s+any|zero)\s+(?:significant\s+|lasting\s+|appreciable\s+|noticeable\s+)?"
@@ -173,10 +177,11 @@ def _hedged(text: str, start: int, end: int, assessor: Assessor) -> bool:
     return not (at >= 0 and "(" in text[max(0, at - 40): at] and ")" in text[at: start])
 
 
-def _relief(s: Sentence, assessor: Assessor) -> list[Finding]:
-    """Percent relief, its weeks and a medication reduction stated in a sentence about the last injection."""
+def _relief(s: Sentence, assessor: Assessor, lo: int = 0, hi: int | None = None) -> list[Finding]:
+    """Percent relief, its weeks and a medication reduction stated about the last injection in ``s.text[lo:hi]``."""
     out: list[Finding] = []
-    pct = _RELIEF_PCT.search(s.text)
+    hi = len(s.text) if hi is None else hi
+    pct = _RELIEF_PCT.search(s.text, lo, hi)
     if pct is not None and _WITH_MEDICATION.match(s.text, pct.end()):
         pct = None   # "50% relief with his medications": the drugs' relief, not the injection's
     if pct is not None:
@@ -184,21 +189,37 @@ def _relief(s: Sentence, assessor: Assessor) -> list[Finding]:
         if value <= 100 and not _hedged(s.text, pct.start(), pct.end(), assessor):
             out.append(_finding("services.prior_esi_relief_percent", value, s))
     else:
-        none = _NO_RELIEF.search(s.text)
+        none = _NO_RELIEF.search(s.text, lo, hi)
         if none is not None and not assessor(s.text, none.start(), none.end()).uncertain:
             out.append(_finding("services.prior_esi_relief_percent", 0, s, cue=none.group(0)))
-    span = _RELIEF_SPAN.search(s.text)
-    if span is not None and (pct is not None or re.search(r"relie|benefit|improv|helped|better", s.text, re.I)):
+    span = _RELIEF_SPAN.search(s.text, lo, hi)
+    if span is not None and (pct is not None or _RELIEF_WORD.search(s.text, lo, hi)):
         first = 1 if span.group(1) else 4
         weeks = _weeks(span, first)
         if weeks is not None:
             out.append(_finding("services.prior_esi_relief_weeks", weeks, s))
-    meds = _MEDS_REDUCED.search(s.text)
+    meds = _MEDS_REDUCED.search(s.text, lo, hi)
     if meds is not None:
         a = assessor(s.text, meds.start(), meds.end())
         if not (a.uncertain or a.hypothetical):
             out.append(_finding("services.prior_esi_medication_reduced", not a.negated, s, cue=a.cue))
     return out
+
+
+_RELIEF_WORD = re.compile(r"relie|benefit|improv|helped|better|effective", re.I)
+#: Where a sentence also names other injections, what it says of the epidural one follows its name up to the next
+#: entry: "facet joint injections (not effective), left thoracic epidural steroid injections (effective >50% for
+#: greater than 6 weeks), physical therapy".
+_ENTRY_END = re.compile(r"\)|;|,\s+(?=[a-z]+\s)(?![^,;()]*(?:relief|for|lasting))", re.I)
+
+
+def _entry(s: Sentence, m: re.Match[str]) -> tuple[int, int]:
+    """The span of ``s`` that speaks of the injection named at ``m``: the whole sentence, or, in a list naming other
+    injections too, from the name to the end of its entry."""
+    if not _OTHER_INJECTION.search(s.text):
+        return 0, len(s.text)
+    end = _ENTRY_END.search(s.text, m.end())
+    return m.start(), end.end() if end else len(s.text)
 
 
 _CAUDAL = re.compile(r"\bcaudal\b", re.I)
@@ -242,7 +263,8 @@ def _esi(s: Sentence, previous: Sentence | None, assessor: Assessor, regions: se
                     else "services.prior_esi_count")
             out.append(_finding(fact, count, s))
             break
-        return [*out, *_relief(s, assessor)]
+        first = next(m for m in mentions if _esi_given(s, m))
+        return [*out, *_relief(s, assessor, *_entry(s, first))]
     if mentions or _ESI.search(s.text) or _OTHER_INJECTION.search(s.text) or previous is None:
         return out
     if not any(_esi_given(previous, m) for m in _ESI.finditer(previous.text) if _in_region(previous, m, regions)):
@@ -490,6 +512,8 @@ _CARE_FOR = re.compile(r"\b" + _CARE_KIND + r"\s+(?:\w+\s+){0,3}?(?:for|over)\s+
                        r"(?:past\s+|last\s+|prior\s+)?$", re.I)
 _CARE_STARTED = re.compile(r"\b" + _CARE_KIND + r"\s+(?:was|were|had\s+been)\s+"
                            r"(?:started|begun|initiated|commenced)\s+$", re.I)
+_CARE_PAREN = re.compile(r"\b" + _CARE_KIND + r"\s*\(\s*$", re.I)
+_CLOSE = re.compile(r"\s*\)")
 _AGO = re.compile(r"\s+ago\b", re.I)
 #: A course prescribed: "2 times a week for 6 weeks", "x 6 weeks", "2x6".
 _FREQUENCY = re.compile(r"\b(?:\d|one|two|three)\s*(?:x|times)\s*(?:a|per|/|each)?\s*(?:week|wk)"
@@ -511,6 +535,9 @@ def _timed_care(text: str, span: re.Match[str]) -> tuple[int, int] | None:
     before = _CARE_FOR.search(text, lo, span.start())
     if before is not None:
         return before.start(), span.end()
+    paren = _CARE_PAREN.search(text, lo, span.start())
+    if paren is not None and _CLOSE.match(text, span.end()):   # "physical therapy (12 weeks)"
+        return paren.start(), span.end() + 1
     started = _CARE_STARTED.search(text, lo, span.start())
     if started is not None and _AGO.match(text, span.end()):
         return started.start(), span.end()
