@@ -23,6 +23,7 @@ The machine is shared (2 cores, other engineers' tests): run it more than once a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -33,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -121,6 +123,44 @@ def _first(folder: Path, count: int) -> list[Path]:
     return paths
 
 
+class RssSampler(threading.Thread):
+    """Resident memory over time, every ``every`` seconds: this process's (the client, and with a local Dask
+    cluster its scheduler) and the largest of its child processes' (the workers). Needs psutil (a dependency of
+    Dask); without it, no samples."""
+
+    def __init__(self, every: float = 1.0):
+        super().__init__(daemon=True)
+        self.every, self.samples, self.halt = every, [], threading.Event()
+        self.start_time = time.monotonic()
+
+    def run(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        me = psutil.Process()
+        while not self.halt.wait(self.every):
+            workers = []
+            for child in me.children(recursive=True):
+                with contextlib.suppress(psutil.Error):  # ended between the listing and the reading
+                    workers.append(child.memory_info().rss)
+            self.samples.append((round(time.monotonic() - self.start_time, 1), me.memory_info().rss / 2**20,
+                                 max(workers, default=0) / 2**20))
+
+    def stop(self) -> dict:
+        """Steady RSS (the median of the samples in the run's last quarter) and a timeline of about 20 samples."""
+        self.halt.set()
+        self.join()
+        if not self.samples:
+            return {}
+        end = self.samples[-1][0]
+        last = [s for s in self.samples if s[0] >= 0.75 * end]
+        step = max(1, len(self.samples) // 20)
+        return {"client_steady_mb": statistics.median(s[1] for s in last),
+                "worker_steady_mb": statistics.median(s[2] for s in last),
+                "timeline": [[t, round(c), round(w)] for t, c, w in self.samples[::step]]}
+
+
 def measure(config: str, paths: list[str], rules: str | None = None) -> dict:
     """One audit with its JSON report, in this (fresh) process."""
     from checker.audit.run import run_audit
@@ -128,8 +168,11 @@ def measure(config: str, paths: list[str], rules: str | None = None) -> dict:
 
     executor = "dask" if config.startswith("dask") else "local"
     jobs = {"single": 1, "jobs2": 2, "dask1": 1, "dask2": 2}[config]
+    sampler = RssSampler()
+    sampler.start()
     start = time.perf_counter()
     result = run_audit(paths, jobs=jobs, executor=executor, rules_path=rules)
+    memory = sampler.stop()  # the audit's own memory (a local cluster's workers have ended)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         write_report(result, "json", out)
     seconds = time.perf_counter() - start
@@ -138,7 +181,7 @@ def measure(config: str, paths: list[str], rules: str | None = None) -> dict:
     return {"config": config, "inputs": result.inputs, "items": summary["items"], "errors": len(result.errors),
             "seconds": seconds, "agreement": summary["agreement"],
             "client_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, **memory}
 
 
 RULES: list[str] = []  # ["--rules", PATH] when given
@@ -192,11 +235,34 @@ def rounds(label: str, paths: list[Path], configs: list[str], repeat: int, unit:
                "seconds": [round(r["seconds"], 2) for r in rows],
                "client_mb": round(max(r["client_mb"] for r in rows)),
                "worker_mb": round(max(r["worker_mb"] for r in rows))}
+        if all("client_steady_mb" in r for r in rows):
+            row.update(client_steady_mb=round(max(r["client_steady_mb"] for r in rows)),
+                       worker_steady_mb=round(max(r["worker_steady_mb"] for r in rows)), timeline=rows[-1]["timeline"])
+        steady = f" (steady {row['client_steady_mb']} / {row['worker_steady_mb']} MB)" if "timeline" in row else ""
         out[config] = row
         log.append(row)
         print(f"  {label:<22} {config:<6} {row['inputs']:>6} inputs {row['items']:>6} items  {rate:>9,.1f} {unit}/s  "
-              f"runs {row['seconds']} s  peak RSS client {row['client_mb']} MB, workers {row['worker_mb']} MB",
+              f"runs {row['seconds']} s  peak RSS client {row['client_mb']} MB, workers {row['worker_mb']} MB{steady}",
               flush=True)
+    return out
+
+
+def memory_growth(archive: Path, sizes: list[int], configs: list[str], log: list[dict]) -> dict:
+    """Peak and steady RSS of the client and the largest worker at each archive size; each against the smallest."""
+    runs = {size: rounds(f"archive (text), {size:,}", _first(archive, size), configs, 1, "inputs", log)
+            for size in sorted(sizes)}
+    smallest, out = runs[min(sizes)], {}
+    for config in configs:
+        out[config] = {}
+        for size, by_config in runs.items():
+            row = by_config[config]
+            figures = {key: row.get(key) for key in ("client_mb", "client_steady_mb", "worker_mb", "worker_steady_mb")}
+            ratios = {key: round(value / max(1, smallest[config][key]), 2) for key, value in figures.items()
+                      if value is not None}
+            out[config][size] = {**figures, "vs_smallest": ratios}
+            print(f"  memory {config:<6} {size:>6} letters: client peak {figures['client_mb']} MB, steady "
+                  f"{figures['client_steady_mb']} MB; workers peak {figures['worker_mb']} MB, steady "
+                  f"{figures['worker_steady_mb']} MB; against {min(sizes):,} letters {ratios}", flush=True)
     return out
 
 
@@ -214,6 +280,9 @@ def main() -> None:
     parser.add_argument("--rules", help="a rules folder other than the bundled one")
     parser.add_argument("--parts", nargs="+", default=["cases", "pdfs", "archive"],
                         choices=["cases", "pdfs", "archive"], help="measure only these inputs")
+    parser.add_argument("--memory", nargs="*", type=int, metavar="LETTERS",
+                        help="only memory against the archive's size: each size (default 2,040 10,200 20,400) with "
+                             "--archive-configs, one round; peak and steady RSS of client and workers")
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -226,6 +295,17 @@ def main() -> None:
         RULES.extend(["--rules", args.rules])
     log: list[dict] = []
     started = time.perf_counter()
+    if args.memory is not None:
+        sizes = args.memory or [2_040, 10_200, 20_400]
+        with tempfile.TemporaryDirectory(prefix="mtus-audit-scale-") as tmp:
+            archive = make_archive(Path(tmp) / "archive", max(sizes))
+            growth = memory_growth(archive, sizes, args.archive_configs, log)
+        print(f"on {os.cpu_count()} CPUs shared with other work; total {time.perf_counter() - started:.0f} s")
+        doc = {"rows": log, "memory": growth}
+        if args.json:
+            args.json.write_text(json.dumps(doc, indent=2))
+        print(json.dumps(doc))
+        return
     with tempfile.TemporaryDirectory(prefix="mtus-audit-scale-") as tmp:
         folder = Path(tmp)
         cases = make_cases(folder / "cases", args.cases)

@@ -140,3 +140,41 @@ def test_a_cluster_without_workers_is_one_line_and_exit_2(tmp_path, monkeypatch)
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=10)
+
+
+class _MostTasks(distributed.diagnostics.plugin.SchedulerPlugin):
+    """The most tasks the scheduler held at once (in any state: queued, running, results kept)."""
+
+    def __init__(self, scheduler):
+        self.scheduler, self.most = scheduler, 0
+
+    def transition(self, key, start, finish, *args, **kwargs):
+        self.most = max(self.most, len(self.scheduler.tasks))
+
+
+def test_a_local_cluster_holds_a_bounded_window_of_chunks_and_keeps_no_profiles():
+    """Memory flat in the number of inputs: the cluster holds a few chunks whatever the count, results are
+    released once read, and the workers keep no per-second profiles (they grow with the run's length)."""
+    from checker.audit.cluster import DaskAudit, dask_client, window
+    from checker.audit.collect import iter_sources
+    from checker.audit.run import ordered_outcomes
+    from checker.rules.ruleset import load_rules
+
+    cases = sorted(LETTERS_DIR.parent.glob("*.yaml"))
+    ruleset = load_rules(None)[0]
+    single = [(o.path, o.problem, o.items) for o in ordered_outcomes(iter_sources(cases), 1, None, None, ruleset)]
+    with dask_client(None, 1) as client:
+        scheduler = client.cluster.scheduler
+        held = _MostTasks(scheduler)
+        scheduler.add_plugin(held)
+        audit = DaskAudit(client, None, None, "warn", ruleset.provenance)
+        clustered = [(o.path, o.problem, o.items) for o in audit.outcomes(iter_sources(cases), chunk=1)]
+        deadline = time.monotonic() + DEADLINE
+        while scheduler.tasks and time.monotonic() < deadline:  # the last release reaches the scheduler
+            time.sleep(0.05)
+        left = len(scheduler.tasks)
+        profiling = client.run(lambda dask_worker: sorted(k for k in dask_worker.periodic_callbacks if "profile" in k))
+    assert clustered == single and len(cases) >= 4 * window(1)
+    # a result read and released is forgotten on the scheduler's loop, possibly just after the next submission
+    assert 2 <= held.most <= window(1) + 1 and left == 0
+    assert list(profiling.values()) == [[]]

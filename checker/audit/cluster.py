@@ -29,9 +29,19 @@ from checker.core.extras import require_extra
 _LOCAL = "local Dask cluster"
 WORKER_WAIT = 30  # seconds to wait for a first worker on an existing cluster
 
+#: Dask settings of the local cluster (its scheduler, nannies and workers), against memory that grows with the
+#: run's length: each worker's statistical profiler folds 100 stack samples a second into call trees and keeps
+#: the last 1,000 seconds of them, twice (all tasks, and per task name); each process's system monitor keeps an
+#: hour of samples. Only the dashboard reads either, and the local cluster has none.
+LOCAL_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.admin.system-monitor.log-length": 120}
+
 
 def _import_distributed() -> Any:
     return require_extra("distributed", "--executor dask", "dask")
+
+
+def _dask_config() -> Any:
+    return require_extra("dask.config", "--executor dask", "dask")
 
 
 @contextmanager
@@ -53,8 +63,8 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
                                          code="cluster-unreachable")) from None
             yield client
         return
-    with warnings.catch_warnings():  # "port 8787 in use" for the health endpoints: another port is taken
-        warnings.filterwarnings("ignore", message="Port .* is already in use")
+    with warnings.catch_warnings(), _dask_config().set(LOCAL_CONFIG):  # the nannies pass it to their workers
+        warnings.filterwarnings("ignore", message="Port .* is already in use")  # for the health endpoints
         cluster = distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
     with cluster, distributed.Client(cluster) as client:
@@ -66,6 +76,11 @@ def _remote_chunk(chunk: list[Source], rules_path: str | None, as_of: date | Non
     """The task a worker runs: its rules' provenance and the chunk's outcomes."""
     provenance = worker_provenance(rules_path, as_of, edition_policy)
     return provenance, audit_chunk(chunk)
+
+
+def window(workers: int) -> int:
+    """How many chunks are in flight at most on a cluster of ``workers``: each busy, with the next ones queued."""
+    return 3 * max(1, workers) + 2
 
 
 def _lost(source: Source, why: str) -> FileOutcome:
@@ -117,13 +132,12 @@ class DaskAudit:
 
     def outcomes(self, sources: Iterable[Source], chunk: int) -> Iterator[FileOutcome]:
         """Every source's outcome, in input order, with a bounded number of chunks in flight."""
-        workers = max(1, len(self.client.scheduler_info().get("workers", {})))
-        window = 3 * workers + 2
+        most = window(len(self.client.scheduler_info().get("workers", {})))
         pending: deque[tuple[list[Source], Any]] = deque()
         batches = chunks(sources, chunk)
         for batch in batches:
             pending.append((batch, self._submit(batch)))
-            if len(pending) >= window:
+            if len(pending) >= most:
                 break
         while pending:
             batch, future = pending.popleft()
