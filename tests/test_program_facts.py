@@ -19,7 +19,7 @@ from checker.ingest.context import assess
 from checker.ingest.extractors import _concepts
 from checker.ingest.letter import parse_letter
 from checker.ingest.note import note_to_case
-from checker.ingest.program_facts import program_findings, requested_esi_regions
+from checker.ingest.program_facts import Requested, program_findings, requested
 from checker.ingest.sentences import Sentence, split_sentences
 from checker.ingest.surgery_facts import surgery_findings
 
@@ -290,8 +290,8 @@ def test_the_days_hours_and_weeks_a_program_request_asks_for(text, days, hours, 
 
 
 def test_an_injection_in_another_region_is_no_earlier_injection_of_the_requested_one():
-    regions = requested_esi_regions([{"text": "Lumbar epidural steroid injection L4-5", "kind": "service"}])
-    assert regions == {"low_back"}
+    regions = requested([{"text": "Lumbar epidural steroid injection L4-5", "kind": "service"}])
+    assert regions == Requested(frozenset({"low_back"}), False)
     cervical = "She had a cervical epidural steroid injection in 2015 with 80% relief."
     s = Sentence(cervical, 0, len(cervical), "summary")
     assert program_findings(s, None, assess, regions) == []
@@ -314,3 +314,18 @@ def test_an_electrodiagnostic_study_denied_documents_no_nerve_lesion(text, abnor
     s = Sentence(text, 0, len(text), "summary")
     found = [f.value for f in surgery_findings(s, assess, _concepts) if f.fact == "services.electrodiagnostic_abnormal"]
     assert found[:1] == [abnormal]
+
+
+@pytest.mark.parametrize(("text", "improvement"), [
+    ("Progress notes from the program document no objective functional improvement after 10 days.", False),
+    ("After two weeks in the program, the patient's Oswestry score improved from 48% to 32%.", True),
+    ("He has made good progress in the program.", True),
+])
+def test_the_program_of_a_letter_requesting_one(text, improvement):
+    """Where a functional restoration program is requested, "the program" is one; elsewhere it may be any."""
+    context = requested([{"text": "Functional restoration program x 10 days", "kind": "service"}])
+    assert context.program
+    s = Sentence(text, 0, len(text), "summary")
+    found = {f.fact: f.value for f in program_findings(s, None, assess, context)}
+    assert found.get("services.frp_improvement") is improvement
+    assert "services.frp_improvement" not in {f.fact for f in program_findings(s, None, assess)}

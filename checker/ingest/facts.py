@@ -20,7 +20,7 @@ from checker.ingest.extractors import sentence_findings
 from checker.ingest.findings import Assessor, Finding
 from checker.ingest.findings import finding as _finding
 from checker.ingest.letter import Letter
-from checker.ingest.program_facts import program_findings, requested_esi_regions
+from checker.ingest.program_facts import program_findings, requested
 from checker.ingest.sentences import Sentence, letter_sentences
 from checker.ingest.vocab import ANY_DATE, DATE_RE, date_of
 
@@ -198,7 +198,7 @@ def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = Non
     rationale_found: list[Finding] = []
     ur_found: list[Finding] = []  # what a UR decision says the records lack: after the IMR reviewer's reading
     previous: Sentence | None = None
-    esi_regions = requested_esi_regions(requests)
+    context = requested(requests)
     for s in sentences:
         if s.boilerplate:
             continue
@@ -212,7 +212,7 @@ def extract_findings(letter: Letter, requests: list[dict[str, Any]] | None = Non
         if s.section == "summary" and s.clause is None:
             bucket.extend(_demographics(s))
         bucket.extend(sentence_findings(s, letter, requests, assessor))
-        bucket.extend(program_findings(s, previous, assessor, esi_regions))
+        bucket.extend(program_findings(s, previous, assessor, context))
         previous = s
     summary_found.extend(_pronoun_sex(sentences))
     summary_found.extend(_post_op_items(letter, requests))

@@ -31,7 +31,7 @@ from checker.ingest.extractors import (
 from checker.ingest.facts import Assessor, Finding, _demographics, _finding, _pronoun_sex, _recent_injury_only
 from checker.ingest.icd10 import ICD10_CODE, icd10_categories
 from checker.ingest.note_text import PLAN_KINDS, NoteLine, NoteSection, note_lines, note_sentences
-from checker.ingest.program_facts import program_findings, requested_esi_regions
+from checker.ingest.program_facts import program_findings, requested
 from checker.ingest.sentences import Sentence
 from checker.ingest.vocab import DATE_RE, diagnosis_categories, has_category, iso_date
 
@@ -434,7 +434,7 @@ def note_findings(text: str, sections: list[NoteSection], requests: list[dict[st
     out += _pain_assessment(text, sentences)
     report = next((f.value for f in out if f.fact == "report_date"), None)
     previous: Sentence | None = None
-    esi_regions = requested_esi_regions(requests)
+    context = requested(requests)
     for s, section in sentences:
         if not s.factual:
             continue
@@ -458,7 +458,7 @@ def note_findings(text: str, sections: list[NoteSection], requests: list[dict[st
         if not named:  # a sentence about "the medications" says nothing of when one drug was started
             found = [f for f in found if f.request is None or f.fact not in _DRUG_SPECIFIC]
         out += found
-        out += program_findings(s, previous, assessor, esi_regions)
+        out += program_findings(s, previous, assessor, context)
         previous = s
     out += _pronoun_sex([s for s, _ in sentences])
     return _recent_injury_only(out)  # a fracture or crush is a severe acute injury only within 13 weeks

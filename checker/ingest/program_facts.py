@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from checker.facts.services import parse_service
@@ -30,7 +31,7 @@ from checker.ingest.findings import finding as _finding
 from checker.ingest.sentences import Sentence
 from checker.ingest.service_facts import _CARE_KINDS, _GENERAL
 
-__all__ = ["program_findings", "requested_esi_regions"]
+__all__ = ["Requested", "program_findings", "requested"]
 
 _WORDS = {"one": 1, "a": 1, "an": 1, "single": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15,
@@ -230,11 +231,21 @@ def _esi_regions(text: str) -> set[str]:
     return set(parse_service(text).regions) | ({"low_back"} if _CAUDAL.search(text) else set())
 
 
-def requested_esi_regions(requests: list[dict[str, Any]]) -> set[str]:
-    """The spine regions the epidural injections requested name (empty when none names one)."""
-    return {region for r in requests if r.get("kind") != "drug"
-            for parsed in [parse_service(str(r.get("text") or ""))] if parsed.service == "epidural_steroid_injection"
-            for region in _esi_regions(parsed.text)}
+@dataclass(frozen=True)
+class Requested:
+    """What the letter or note requests that its sentences may speak of without naming: the spine regions of the
+    epidural injections requested, and whether a functional restoration program is requested ("the program")."""
+
+    esi_regions: frozenset[str] = frozenset()
+    program: bool = False
+
+
+def requested(requests: list[dict[str, Any]]) -> Requested:
+    """The :class:`Requested` of a letter's or note's requests."""
+    services = [parse_service(str(r.get("text") or "")) for r in requests if r.get("kind") != "drug"]
+    return Requested(frozenset(region for parsed in services if parsed.service == "epidural_steroid_injection"
+                               for region in _esi_regions(parsed.text)),
+                     any(parsed.service == "functional_restoration_program" for parsed in services))
 
 
 def _in_region(s: Sentence, m: re.Match[str], regions: set[str]) -> bool:
@@ -344,7 +355,8 @@ _FRP_DAYS_AFTER = re.compile(
     r"chronic\s+pain\s+(?:management\s+)?program|HELP)(?:\s+\w+){0,2}?\s+(?:after|for|x)\s+(?:\d{1,2}\s+weeks?\s+\()?"
     + _COUNT + r"\s+(?:full[\s-]?)?(?:days?|sessions?)\b", re.I)
 _FRP_GAINS = re.compile(
-    r"\b(?:gains?|improve\w*|progress)\s+(?:\w+\s+){0,5}?(?:with|from|in|during|through|since\s+starting)\s+(?:the\s+)?"
+    r"\b(?:gains?|improve\w*|progress(?!\s+(?:notes?|reports?)))\s+(?:\w+\s+){0,5}?(?:with|from|in|during|through|"
+    r"since\s+starting)\s+(?:the\s+)?"
     r"(?:functional\s+restoration|FRP|program|(?:multidisciplinary|interdisciplinary)\s+(?:chronic\s+)?pain)"
     r"|\b(?:functional\s+restoration|FRP|program)\s+(?:\w+\s+){0,3}?(?:has\s+been|was|is)\s+(?:helpful|beneficial|"
     r"effective)", re.I)
@@ -392,10 +404,29 @@ def _first_of(s: Sentence, assessor: Assessor, fact: str, matches: Iterable[re.M
     return []
 
 
-def _frp(s: Sentence, assessor: Assessor) -> list[Finding]:
-    """The facts of a functional restoration program's criteria stated in ``s``."""
+#: What the program's notes or measures show: "Progress notes from the program document no objective functional
+#: improvement", "After two weeks in the program, the patient's Oswestry score improved from 48% to 32%".
+_PROGRAM_NOTES = re.compile(
+    r"\bprogram\b[^.;]{0,30}?\b(?:document\w*|show\w*|report\w*|note\w*|indicat\w*|reveal\w*)\s+(?:(no|minimal|little)\s+)?"
+    r"(?:\w+\s+){0,2}?(?:improvement|gains?|progress)"
+    r"|\b(?:after|during|since|with)\s+(?:\w+\s+){0,3}?(?:in|of)\s+the\s+program\b[^.;]{0,80}?\b(?:improved|increased|"
+    r"better)\b", re.I)
+
+
+def _program_notes(s: Sentence, assessor: Assessor) -> list[Finding]:
+    for m in _PROGRAM_NOTES.finditer(s.text):
+        a = assessor(s.text, m.start(), m.start() + 1)
+        if a.uncertain or a.hypothetical or a.negated:
+            continue
+        return [_finding("services.frp_improvement", m.group(1) is None, s)]
+    return []
+
+
+def _frp(s: Sentence, assessor: Assessor, requested_program: bool = False) -> list[Finding]:
+    """The facts of a functional restoration program's criteria stated in ``s`` (``requested_program``: a program is
+    requested, so that "the program" is one)."""
     out: list[Finding] = []
-    named = _FRP_NAMED.search(s.text) is not None
+    named = requested_program or _FRP_NAMED.search(s.text) is not None
     evaluation = [m for m in _FRP_EVALUATION.finditer(s.text)
                   if named or not m.group(0).lower().endswith("program")]
     if evaluation:
@@ -428,8 +459,10 @@ def _frp(s: Sentence, assessor: Assessor) -> list[Finding]:
             out.append(_finding("services.frp_days_completed", days, s))
             break
     gains = [m for m in _FRP_GAINS.finditer(s.text) if named or not m.group(0).lower().endswith("program")]
+    program = _FRP_NAMED.pattern if not requested_program else r"(?:" + _FRP_NAMED.pattern + r"|\bprogram\b)"
     out += (_first_of(s, assessor, "services.frp_improvement", gains)
-            or _outcome(s, assessor, "services.frp_improvement", _FRP_NAMED.pattern))
+            or _outcome(s, assessor, "services.frp_improvement", program)
+            or (_program_notes(s, assessor) if named else []))
     out += _first_of(s, assessor, "prior_treatment.other_treatments_failed", _EXHAUSTED.finditer(s.text))
     for m in _SURGERY_DECLINED.finditer(s.text):
         if not assessor(s.text, m.start(), m.end()).uncertain:
@@ -582,16 +615,16 @@ def _mentions(text: str, words: tuple[str, ...]) -> bool:
 
 
 def program_findings(s: Sentence, previous: Sentence | None, assessor: Assessor,
-                     esi_regions: set[str] | None = None) -> list[Finding]:
+                     context: Requested = Requested()) -> list[Finding]:
     """Every fact of the injection and program criteria in one factual sentence (``previous``: the factual sentence
-    before it in the same section, whose injection the result in ``s`` may belong to; ``esi_regions``: the spine
-    regions of the injections requested, :func:`requested_esi_regions`)."""
+    before it in the same section, whose injection the result in ``s`` may belong to; ``context``: what is requested,
+    :func:`requested`)."""
     low = s.text.lower()
     if previous is not None and (previous.section != s.section or not _mentions(previous.text.lower(), _ESI_WORDS)):
         previous = None
     esi = previous is not None or _mentions(low, _ESI_WORDS)
-    found = [*(_esi(s, previous, assessor, esi_regions or set()) if esi else ()),
-             *(_frp(s, assessor) if _mentions(low, _FRP_WORDS) else ()),
+    found = [*(_esi(s, previous, assessor, set(context.esi_regions)) if esi else ()),
+             *(_frp(s, assessor, context.program) if _mentions(low, _FRP_WORDS) else ()),
              *(_psychotherapy(s, assessor) if _mentions(low, _PSY_WORDS) else ()),
              *(_care_weeks(s, assessor) if _mentions(low, _SPAN_WORDS) else ())]
     if found and _GENERAL.search(s.text):
