@@ -131,8 +131,35 @@ def test_service_facts_by_category_of_error(text, request_text, expected):
     ("Objective findings: ulnar neuropathy test positive; Finkelstein's positive secondary to painful thumb.",
      ["elbow", "forearm_wrist_hand"]),
     ("Examination showed decreased sensation in the left lower extremity.", ["lower_extremity", "low_back"]),
-    ("A positive straight leg raise on the left at 45 degrees.", ["low_back"]),
+    ("A positive straight leg raise on the left at 45 degrees.", ["low_back", "lower_extremity"]),
     ("There was decreased sensation.", ["unspecified"]),
+    ("There was decreased motor strength, and decreased range of motion noted.", ["unspecified"]),
+    # what a finding names places it when its clause names no body part: muscles and strength tests
+    ("EHL strength 4/5 on the left.", ["lower_extremity", "low_back"]),
+    ("Motor strength was 4/5 in the tibialis anterior and extensor hallucis longus.", ["lower_extremity", "low_back"]),
+    ("Decreased strength 4/5 with dorsiflexion and plantar flexion.", ["lower_extremity", "low_back"]),
+    ("Quadriceps strength 4/5 on the right.", ["lower_extremity", "low_back"]),
+    ("Grip strength 4/5 on the right.", ["upper_extremity", "neck_upper_back"]),
+    ("Deltoid and biceps strength was 4/5 on the right.", ["upper_extremity", "neck_upper_back"]),
+    ("There is muscle atrophy of the thenar eminence.", ["upper_extremity", "neck_upper_back"]),
+    # reflexes
+    ("Biceps reflex diminished.", ["upper_extremity", "neck_upper_back"]),
+    ("Achilles reflex absent.", ["lower_extremity", "low_back"]),
+    ("Diminished left patellar reflex.", ["lower_extremity", "low_back"]),
+    ("Deep tendon reflexes are absent bilaterally.", ["unspecified"]),
+    # dermatomes and roots: both the spine region and the limb
+    ("There was decreased sensation in the L5 dermatome.", ["low_back", "lower_extremity"]),
+    ("Dr. E's most recent records document physical examinations revealing equal calf circumference; positive "
+     "straight leg raise test on the right; and, decreased sensation to the right L5 and S1 dermatomes.",
+     ["low_back", "lower_extremity"]),
+    ("Decreased sensation in the C6 distribution on the left.", ["neck_upper_back", "upper_extremity"]),
+    ("Weakness 4/5 of the left L3 to S1 myotomes.", ["low_back", "lower_extremity"]),
+    # named tests
+    ("Positive Spurling's test on the right.", ["neck_upper_back", "upper_extremity"]),
+    ("Straight leg raise was positive, and slump test was positive on the left.", ["low_back", "lower_extremity"]),
+    # a finding in a named body part keeps it; structural findings are not placed by muscle names
+    ("Decreased strength of the wrist extensors 4/5.", ["forearm_wrist_hand", "upper_extremity", "neck_upper_back"]),
+    ("Positive impingement sign with biceps tenderness.", ["shoulder"]),
 ])
 def test_an_examination_finding_belongs_to_its_body_part(text, regions):
     """Wrist signs are not neck findings: each objective finding carries the body-part chapters it was found in."""

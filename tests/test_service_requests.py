@@ -110,6 +110,15 @@ def test_a_broken_catalog_names_its_file(tmp_path: Path) -> None:
     assert str(bad) in str(info.value) and "unknown group" in str(info.value)
 
 
+def test_a_finding_site_in_an_unknown_region_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "services.yaml"
+    bad.write_text("regions: [low_back]\nfinding_sites:\n  legs: {regions: [legs], patterns: [EHL]}\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_service_catalog(bad)
+    assert "finding site 'legs'" in str(info.value)
+
+
 @pytest.mark.parametrize(("wording", "service", "body_parts", "visits"), [
     ("MRI L/S w/o", "mri", ("lumbar_spine",), None),
     ("MRI C/S", "mri", ("cervical_spine",), None),

@@ -67,6 +67,15 @@ class BodyPart:
 
 
 @dataclass(frozen=True)
+class FindingSite:
+    """Where an examination finding lies by what it names (a muscle, a reflex, a root, a test)."""
+
+    key: str
+    regions: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
 class ServiceCatalog:
     """The service catalog: types in priority order, phases, body parts."""
 
@@ -75,6 +84,7 @@ class ServiceCatalog:
     phases: tuple[tuple[str, re.Pattern[str]], ...]
     body_parts: tuple[BodyPart, ...]
     regions: tuple[str, ...]
+    finding_sites: tuple[FindingSite, ...] = ()
 
     def type_of(self, text: str) -> ServiceType | None:
         """The first type in catalog order whose wording occurs in ``text``."""
@@ -330,6 +340,7 @@ def _build(data: dict, path: str) -> ServiceCatalog:
             parts.append(BodyPart(key, entry["region"], _compile(entry["patterns"], key)))
         except (re.error, KeyError, TypeError) as exc:
             problems.append(Problem(path, f"body part '{key}': bad patterns ({exc})"))
+    sites = _finding_sites(data.get("finding_sites") or {}, regions, path, problems)
     phases = []
     for name, patterns in (data.get("phases") or {}).items():
         try:
@@ -338,7 +349,22 @@ def _build(data: dict, path: str) -> ServiceCatalog:
             problems.append(Problem(path, f"phase '{name}': bad patterns ({exc})"))
     if problems:
         raise InputError(problems[0], problems[1:])
-    return ServiceCatalog(tuple(types), groups, tuple(phases), tuple(parts), regions)
+    return ServiceCatalog(tuple(types), groups, tuple(phases), tuple(parts), regions, sites)
+
+
+def _finding_sites(data: dict, regions: tuple[str, ...], path: str, problems: list[Problem]) -> tuple[FindingSite, ...]:
+    """The catalog's ``finding_sites``: each a list of regions and the wordings that place a finding there."""
+    sites = []
+    for key, entry in data.items():
+        unknown = [r for r in entry.get("regions") or () if r not in regions] if isinstance(entry, dict) else []
+        if not isinstance(entry, dict) or not entry.get("regions") or unknown:
+            problems.append(Problem(path, f"finding site '{key}': unknown regions {unknown or None!r}"))
+            continue
+        try:
+            sites.append(FindingSite(key, tuple(entry["regions"]), _compile(entry["patterns"], key)))
+        except (re.error, KeyError, TypeError) as exc:
+            problems.append(Problem(path, f"finding site '{key}': bad patterns ({exc})"))
+    return tuple(sites)
 
 
 def load_service_catalog(path: str | Path | None = None) -> ServiceCatalog:

@@ -57,6 +57,9 @@ SERVICE_CONCEPTS: tuple[Concept, ...] = (
         r"(?:muscle\s+)?atrophy", r"(?<!progressive\s)neurolog\w*\s+deficits?", r"foot\s+drop",
         r"(?:decreased|diminished|reduced)\s+(?:\w+\s+){0,4}?(?:dermatom\w*\s+)?sensation",
         r"nerve\s+(?:impairment|compromise|deficits?|dysfunction)", r"neurolog\w*\s+dysfunction",
+        # a named reflex lessened or lost: "diminished left patellar reflex", "Achilles reflex absent"
+        r"(?:decreased|diminished|reduced|absent|hypoactive)\s+(?:[\w-]+\s+){0,3}?(?:reflex(?:es)?|jerks?)\b",
+        r"(?:reflex(?:es)?|jerks?)\s+(?:(?:was|were|is|are)\s+)?(?:decreased|diminished|reduced|absent|hypoactive)",
         r"(?:Tinel\w*|Phalen\w*|Spurling\w*|Durkan\w*|ulnar\s+neuropathy\s+test|elbow\s+flexion\s+test)(?:'s)?"
         r"(?:\s+(?:test|sign|maneuver))?\s+(?:(?:was|were|is|are)\s+)?positive"), ("services.neuro_deficit",)),
     Concept("normal_neuro_exam", _p(
@@ -645,8 +648,9 @@ _TEST_REGIONS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = tuple(
     (re.compile(rx, re.I), regions) for rx, regions in (
         (r"Phalen|Tinel|Finkelstein|Durkan|carpal", ("forearm_wrist_hand",)),
         (r"ulnar\s+neuropathy|elbow\s+flexion|Cozen|Mill", ("elbow",)),
-        (r"Spurling|Hoffman", ("neck_upper_back",)),
-        (r"straight[\s-]leg|SLR", ("low_back",)),
+        (r"Spurling", ("neck_upper_back", "upper_extremity")),
+        (r"Hoffman", ("neck_upper_back",)),
+        (r"straight[\s-]leg|SLR", ("low_back", "lower_extremity")),
         (r"McMurray|Apley|Lachman|drawer|pivot[\s-]shift|menisc", ("knee",)),
         (r"Neer|Hawkins|impingement|drop[\s-]arm|empty[\s-]can|Speed|Yergason|O'?Brien|apprehension|Jobe",
          ("shoulder",)),
@@ -659,8 +663,9 @@ _ROOTS = {"upper_extremity": "neck_upper_back", "shoulder": "neck_upper_back", "
 
 def _finding_regions(text: str, start: int, end: int, neurological: bool) -> list[str]:
     """The body-part chapters an examination finding at ``text[start:end]`` belongs to: its test's, else those named in
-    its clause (with, for a neurological deficit in a limb, the spine region whose roots supply it); "unspecified"
-    when the clause names none."""
+    its clause, with, for a neurological deficit, the sites of the muscles, reflexes, roots and tests the clause names
+    (the catalog's ``finding_sites``) and, in a limb, the spine region whose roots supply it; "unspecified" when the
+    clause names none."""
     mention = text[start:end]
     for rx, regions in _TEST_REGIONS:
         if rx.search(mention):
@@ -668,8 +673,10 @@ def _finding_regions(text: str, start: int, end: int, neurological: bool) -> lis
     lo = max(text.rfind(";", 0, start), text.rfind(":", 0, start)) + 1
     hi = min((i for i in (text.find(";", end), text.find(".", end)) if i >= 0), default=len(text))
     clause = text[lo:hi]
-    named = [bp.region for bp in default_service_catalog().body_parts if bp.pattern.search(clause)]
+    catalog = default_service_catalog()
+    named = [bp.region for bp in catalog.body_parts if bp.pattern.search(clause)]
     if neurological:
+        named += [r for site in catalog.finding_sites if site.pattern.search(clause) for r in site.regions]
         named += [_ROOTS[r] for r in named if r in _ROOTS]
     return list(dict.fromkeys(named)) or ["unspecified"]
 
