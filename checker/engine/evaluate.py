@@ -7,42 +7,21 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from checker.core.status import NA, STATUSES, Status
+from checker.core.status import NA
+from checker.engine.compiled import Decision, Outcome, compile_rule
 from checker.engine.formulary import formulary, formulary_start
+from checker.engine.trace import CriterionResult
 from checker.facts.cases import Case
 from checker.facts.derived import case_facts, request_facts
 from checker.facts.procedures import postsurgical_course
 from checker.facts.requests import ParsedRequest, parse_request
-from checker.rules.compile import Facts, show
+from checker.rules.compile import Facts
 from checker.rules.editions import in_force_text
 from checker.rules.ruleset import Criterion, Rule, RuleSet, Selection
 
 # Why an item has no prediction (the design's contract): the MTUS does not address it, no rule encodes it
 # yet, or the item's text could not be read as a known drug or service.
 COVERAGE = ("mtus_silent", "not_encoded", "unrecognised")
-_DEFAULT_EXPLAIN = {
-    Status.MET: "Met: {text}.",
-    Status.NOT_MET: "Not met: {text}.",
-    Status.NOT_DOCUMENTED: "Not documented: {text}.",
-    Status.NOT_APPLICABLE: "Does not apply here: {text}.",
-}
-
-
-@dataclass(slots=True)
-class CriterionResult:
-    """One criterion's status for one item, with the facts it read and its filled explanation."""
-
-    id: str
-    status: Status
-    text: str
-    citation: dict[str, str]
-    explanation: str
-    facts: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "status": str(self.status), "text": self.text, "citation": self.citation,
-                "explanation": self.explanation,
-                "facts": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.facts.items()}}
 
 
 @dataclass
@@ -112,58 +91,30 @@ class ItemResult:
         return out
 
 
-def _explainer(criterion: Criterion, status: Status) -> str | Callable[[Facts], str]:
-    """The explanation of a criterion in one status: a plain string when it does not depend on the facts,
-    else a function of the facts (built once per rule)."""
-    template = criterion.explain.get(status)
-    if template is not None:
-        return getattr(template, "constant", None) or template
-    text = _DEFAULT_EXPLAIN[status].format(text=criterion.text.rstrip("."))
-    if status is Status.NOT_APPLICABLE or not criterion.paths:
-        return text
-    # "Not met: <text> (weeks of use: {0}; weeks total: {1})", filled with str.format in one call.
-    labels = "; ".join(f"{p.split('.')[-1].replace('_', ' ')}: {{{i}}}" for i, p in enumerate(criterion.paths))
-    pattern = text.replace("{", "{{").replace("}", "}}") + f" ({labels})"
-    paths = tuple(criterion.paths)
-    if len(paths) == 1:
-        (path,) = paths
-        return lambda facts: pattern.format(show(facts.get(path)))
-    return lambda facts: pattern.format(*[show(facts.get(p)) for p in paths])
-
-
-def _to_document(rule: Rule, values: dict[str, Any]) -> list[str]:
+def _to_document(rule: Rule, values: dict[str, Any], decision: Decision) -> list[str]:
     """Not-documented criteria whose documentation the decision depends on."""
     unknown = [i for i in rule.decision_ids if values.get(i) is None]
     if not unknown:
         return []
     best = {**values, **{i: True for i in unknown}}
-    if rule.decision(best) is not True:
+    if decision(best) is not True:
         return unknown
     out = []
     for i in unknown:  # would the decision fail if this one turned out not met?
         best[i] = False
-        if rule.decision(best) is not True:
+        if decision(best) is not True:
             out.append(i)
         best[i] = True
     return out
 
 
-# One criterion ready to evaluate: (id, text, citation, test, when, paths read (one path as a plain str),
-# {value: (status, explanation)}), the explanation a string or a function of the facts.
-_Step = tuple[str, str, dict[str, str], Callable[[Facts], "bool | None"], "Callable[[Facts], bool | None] | None",
-              "str | tuple[str, ...]", dict[Any, tuple[str, "str | Callable[[Facts], str]"]]]
-
-
 @dataclass
 class _Plan:
-    """A rule ready to evaluate, built once: its criteria as tuples (no lookups left per item), and whether
-    the rule is conjunctive: its decision is ``all`` of its criteria, in their order, as most MTUS rules are.
-    Then the decision is False at the first criterion not met, else unknown if one is not documented, and
-    every not-documented criterion is one to document: no need to evaluate the decision tree."""
+    """A rule ready to evaluate, built once: its evaluation as one generated function
+    (:func:`checker.engine.compiled.compile_rule`), its criteria by id, and its edition's dates."""
 
     rule: Rule
-    steps: list[_Step]
-    conjunctive: bool
+    run: Callable[[Facts], Outcome]
     by_id: dict[str, Criterion]
     editions: object = None          # the registry ``edition_dates`` was read from
     edition_dates: dict[str, str | None] | None = None
@@ -183,48 +134,29 @@ class _Plan:
 _PLANS: dict[int, _Plan] = {}
 
 
+def _decide(rule: Rule, decision: Decision, values: dict[str, Any], results: list[CriterionResult],
+            unknown: list[str]) -> Outcome:
+    """The outcome of a rule whose decision is not simply all of its criteria, from every criterion's value."""
+    decided = decision(values)
+    not_met = [i for i in rule.decision_ids if values.get(i) is False]
+    to_document = _to_document(rule, values, decision) if unknown else []
+    return ("overturned" if decided is True or decided is NA else "upheld"), results, to_document, not_met
+
+
 def _plan(rule: Rule) -> _Plan:
     """The rule's plan, built on first use and kept (keyed by the rule object)."""
     plan = _PLANS.get(id(rule))
     if plan is not None and plan.rule is rule:
         return plan
-    steps: list[_Step] = [(c.id, c.text, c.citation, c.test, c.when,
-                           c.paths[0] if len(c.paths) == 1 else tuple(c.paths),
-                           {status.decision_value: (status, _explainer(c, status)) for status in STATUSES})
-                          for c in rule.criteria]
-    conjunctive = rule.conjunctive
     if len(_PLANS) > 4096:  # many short-lived rule sets (tests): start again rather than grow
         _PLANS.clear()
-    plan = _PLANS[id(rule)] = _Plan(rule, steps, conjunctive, {c.id: c for c in rule.criteria})
+    plan = _PLANS[id(rule)] = _Plan(rule, compile_rule(rule, _decide), {c.id: c for c in rule.criteria})
     return plan
 
 
-def evaluate_item(rule: Rule, facts: Facts) -> tuple[str, list[CriterionResult], list[str], list[str]]:
+def evaluate_item(rule: Rule, facts: Facts) -> Outcome:
     """Evaluate one rule on one item's facts: (predicted, criteria trace, to-document ids, not-met ids)."""
-    results, values, not_met, unknown = [], {}, [], []
-    get = facts.get
-    plan = _plan(rule)
-    for cid, text, citation, test, when, paths, outcome in plan.steps:
-        value = NA if when is not None and when(facts) is False else test(facts)
-        values[cid] = value
-        if value is False:
-            not_met.append(cid)
-        elif value is None:
-            unknown.append(cid)
-        status, explanation = outcome[value]
-        if explanation.__class__ is not str:
-            explanation = explanation(facts)
-        read = {paths: get(paths)} if paths.__class__ is str else {p: get(p) for p in paths}
-        results.append(CriterionResult(cid, status, text, citation, explanation, read))
-    if plan.conjunctive:
-        decided = False if not_met else None if unknown else rule.decision(values)
-        to_document = unknown
-    else:
-        decided = rule.decision(values)
-        not_met = [i for i in rule.decision_ids if values.get(i) is False]
-        to_document = _to_document(rule, values) if unknown else []
-    predicted = "overturned" if decided is True or decided is NA else "upheld"
-    return predicted, results, to_document, not_met
+    return _plan(rule).run(facts)
 
 
 def evaluate(case: Case, rules: RuleSet, as_of: date | None = None, policy: str = "warn") -> list[ItemResult]:

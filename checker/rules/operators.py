@@ -33,9 +33,11 @@ class Operator:
     name: str
     summary: str
     compile: Callable[[str, Any], Test]
+    source: Callable[[str, str, str], str]
     describe: Callable[[str, Any], str]
     needs: str | None = None  # the fact type it compares: number, boolean, date, array (None: any)
     two_valued: bool = False  # never "not documented" (``documented``)
+    prepare: Callable[[Any], Any] = lambda operand: operand  # the operand as ``source`` reads it
 
 
 # Each test is one lambda (no call inside): it runs for every criterion of every item.
@@ -53,7 +55,7 @@ def _at_most(path: str, operand: Any) -> Test:
 
 
 def _in(path: str, operand: Any) -> Test:
-    allowed = frozenset(operand) if all(isinstance(x, (str, int, float, bool)) for x in operand) else operand
+    allowed = _in_operand(operand)
     return lambda f: None if (v := f.get(path)) is None else v in allowed
 
 
@@ -77,8 +79,38 @@ def _within_days(path: str, operand: Any) -> Test:
 
 
 def _contains(path: str, operand: Any) -> Test:
-    wanted = frozenset(operand if isinstance(operand, list) else [operand])
+    wanted = _contains_operand(operand)
     return lambda f: None if (v := f.get(path)) is None else not wanted.isdisjoint(v)
+
+
+# The same tests as Python source, for the code the engine generates for a whole rule (one function per rule,
+# :mod:`checker.engine.compiled`, where a closure call per comparison would cost more than the comparison):
+# ``source(get, path, operand)`` is an expression of the names ``get`` (the facts' ``get``), ``path`` (a string
+# literal) and ``operand`` (the operand after :attr:`Operator.prepare`); ``v`` and ``r`` are scratch names.
+# tests/test_engine_compiled.py holds each source to its test on every rule and on every operator.
+SOURCE_NAMES: dict[str, Any] = {"date": date, "isinstance": isinstance}
+
+
+def _guarded(comparison: str) -> Callable[[str, str, str], str]:
+    """None when the fact is absent, else ``comparison`` of ``{v}`` (the value) and ``{k}`` (the operand)."""
+    return lambda get, path, k: f"(None if (v := {get}({path})) is None else {comparison.format(v='v', k=k)})"
+
+
+def _in_operand(operand: Any) -> Any:
+    return frozenset(operand) if all(isinstance(x, (str, int, float, bool)) for x in operand) else operand
+
+
+def _contains_operand(operand: Any) -> frozenset:
+    return frozenset(operand if isinstance(operand, list) else [operand])
+
+
+def _documented_source(get: str, path: str, k: str) -> str:
+    return f"(({get}({path}) not in (None, [])) is {k})"
+
+
+def _within_days_source(get: str, path: str, k: str) -> str:
+    return (f"(None if not isinstance((v := {get}({path})), date) or not isinstance((r := {get}('report_date')), "
+            f"date) else 0 <= (r - v).days <= {k})")
 
 
 def _contains_text(fact: str, v: Any) -> str:
@@ -86,24 +118,28 @@ def _contains_text(fact: str, v: Any) -> str:
 
 
 _ALL = (
-    Operator("is", "The fact is documented and equals this boolean.", _equals,
+    Operator("is", "The fact is documented and equals this boolean.", _equals, _guarded("{v} == {k}"),
              lambda fact, v: f"{fact} is {operand_text(v)}", needs="boolean"),
-    Operator("equals", "The fact is documented and equals this value.", _equals,
+    Operator("equals", "The fact is documented and equals this value.", _equals, _guarded("{v} == {k}"),
              lambda fact, v: f"{fact} = {operand_text(v)}"),
-    Operator("in", "The fact is documented and is one of these values.", _in,
-             lambda fact, v: f"{fact} is one of: {operand_text(v)}"),
-    Operator("at_least", "The numeric fact is documented and >= this.", _at_least,
+    Operator("in", "The fact is documented and is one of these values.", _in, _guarded("{v} in {k}"),
+             lambda fact, v: f"{fact} is one of: {operand_text(v)}", prepare=_in_operand),
+    Operator("at_least", "The numeric fact is documented and >= this.", _at_least, _guarded("{v} >= {k}"),
              lambda fact, v: f"{fact} ≥ {operand_text(v)}", needs="number"),
-    Operator("at_most", "The numeric fact is documented and <= this.", _at_most,
+    Operator("at_most", "The numeric fact is documented and <= this.", _at_most, _guarded("{v} <= {k}"),
              lambda fact, v: f"{fact} ≤ {operand_text(v)}", needs="number"),
     Operator("between", "The numeric fact lies in [low, high].", _between,
-             lambda fact, v: f"{operand_text(v[0])} ≤ {fact} ≤ {operand_text(v[1])}", needs="number"),
+             _guarded("{k}[0] <= {v} <= {k}[1]"),
+             lambda fact, v: f"{operand_text(v[0])} ≤ {fact} ≤ {operand_text(v[1])}", needs="number",
+             prepare=tuple),
     Operator("documented", "true: met when the fact is documented at all, not met otherwise (never not-documented).",
-             _documented, lambda fact, v: f"{fact} is {'documented' if v else 'not documented'}", two_valued=True),
+             _documented, _documented_source,
+             lambda fact, v: f"{fact} is {'documented' if v else 'not documented'}", two_valued=True, prepare=bool),
     Operator("within_days", "The date fact lies at most this many days before the report date.", _within_days,
+             _within_days_source,
              lambda fact, v: f"{fact} within {v} days before the report date", needs="date"),
     Operator("contains", "The list fact (e.g. diagnosis_categories) contains this value, or any of these values.",
-             _contains, _contains_text, needs="array"),
+             _contains, _guarded("not {k}.isdisjoint({v})"), _contains_text, needs="array", prepare=_contains_operand),
 )
 
 #: The registry: operator name -> Operator, in the order authors read them.
