@@ -7,12 +7,12 @@ dropped, so an audit never holds evaluations in memory.
 from __future__ import annotations
 
 import json
-from datetime import date
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any, NamedTuple
 
 from checker.core.status import Status
 from checker.engine.evaluate import CriterionResult, ItemResult
+from checker.engine.trace import json_default as _default
 from checker.facts.cases import Case
 from checker.facts.evidence import Evidence
 from checker.rules.ruleset import RuleSet
@@ -57,10 +57,6 @@ class Record(NamedTuple):
     warnings: tuple[str, ...] = ()
 
 
-def _default(value: Any) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
 # The C encoder that JSONEncoder.encode makes on every call, made once (no check for circular data: there is none).
 _C_ENCODER = c_make_encoder and c_make_encoder(None, _default, encode_basestring, None, ":", ",", False, False, True)
@@ -70,43 +66,32 @@ def _json(value: Any) -> str:
     return "".join(_C_ENCODER(value, 0)) if _C_ENCODER else _ENCODER.encode(value)
 
 
-#: (criterion id, status, text, id(citation), explanation, fact paths, values, their types)
-#:   -> (citation, the criterion's JSON, its profile pair)
-_RENDERED: dict[tuple, tuple[dict, str, tuple[str, str]]] = {}
-_RENDERED_MAX = 10_000  # ~5 MB; many distinct facts (or short-lived rule sets, in tests): start again
-_KEY_TYPES = frozenset({type(None), bool, int, float, str, date})  # values a key tells apart (with their types)
+#: Each (criterion id, status) pair once, by the head it was rendered with: rows pickle one object per pair.
+_PAIRS: dict[str, tuple[str, str]] = {}
 
 
 def criteria_json(criteria: list[CriterionResult]) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The criteria's JSON array elements (``_json(c.to_dict())`` joined by commas) and their profile (``(id,
-    status)`` pairs, one object per pair: rows pickle small). Each criterion is rendered once per status,
-    explanation and facts read: an archive repeats them, and the text and citation are most of an item's JSON."""
+    status)`` pairs, one object per pair: rows pickle small). A criterion's id, status, text and citation come
+    rendered with it from the engine (:attr:`CriterionResult.head`): only its explanation and facts are encoded
+    (the facts' dates by the encoder's ``default``, as ``to_dict`` writes them)."""
     parts, profile = [], []
-    rendered = _RENDERED
+    pairs = _PAIRS
     for criterion in criteria:
-        citation, facts = criterion.citation, criterion.facts
-        values = tuple(facts.values())
-        key = (criterion.id, criterion.status, criterion.text, id(citation), criterion.explanation, tuple(facts),
-               values, tuple(map(type, values)))  # the types: True == 1 == 1.0 as keys, but not in JSON
-        try:
-            known = rendered.get(key)
-        except TypeError:  # a list among the facts
-            known = None
-        if known is None or known[0] is not citation:
-            known = _render(criterion, key)
-        parts.append(known[1])
-        profile.append(known[2])
+        head = criterion.head
+        if head:
+            parts.append("".join((head, '"explanation":', encode_basestring(criterion.explanation), ',"facts":',
+                                  *_C_ENCODER(criterion.facts, 0), "}")) if _C_ENCODER else _json(criterion.to_dict()))
+            pair = pairs.get(head)
+            if pair is None:
+                if len(pairs) >= 10_000:  # many short-lived rule sets (tests): start again
+                    pairs.clear()
+                pair = pairs[head] = (criterion.id, str(criterion.status))
+        else:
+            parts.append(_json(criterion.to_dict()))
+            pair = (criterion.id, str(criterion.status))
+        profile.append(pair)
     return ",".join(parts), tuple(profile)
-
-
-def _render(criterion: CriterionResult, key: tuple) -> tuple[dict, str, tuple[str, str]]:
-    """A criterion rendered, and kept when its facts are plain values (a key tells those apart)."""
-    known = (criterion.citation, _json(criterion.to_dict()), (criterion.id, str(criterion.status)))
-    if _KEY_TYPES.issuperset(key[-1]):
-        if len(_RENDERED) >= _RENDERED_MAX:
-            _RENDERED.clear()
-        _RENDERED[key] = known
-    return known
 
 
 def item_doc(item: ItemResult, sections: tuple[str, ...], specialty: str | None, agrees: bool | None,
