@@ -161,6 +161,13 @@ class RssSampler(threading.Thread):
                 "timeline": [[t, round(c), round(w)] for t, c, w in self.samples[::step]]}
 
 
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children reaped so far (``--jobs`` workers, a
+    local Dask cluster's processes once they have ended: the measurement counts what it can see)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def measure(config: str, paths: list[str], rules: str | None = None) -> dict:
     """One audit with its JSON report, in this (fresh) process."""
     from checker.audit.run import run_audit
@@ -170,16 +177,17 @@ def measure(config: str, paths: list[str], rules: str | None = None) -> dict:
     jobs = {"single": 1, "jobs2": 2, "dask1": 1, "dask2": 2}[config]
     sampler = RssSampler()
     sampler.start()
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), _cpu()
     result = run_audit(paths, jobs=jobs, executor=executor, rules_path=rules)
     memory = sampler.stop()  # the audit's own memory (a local cluster's workers have ended)
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         write_report(result, "json", out)
     seconds = time.perf_counter() - start
+    cpu = _cpu() - cpu_start
     summary = result.stats.summary()
     result.close()
     return {"config": config, "inputs": result.inputs, "items": summary["items"], "errors": len(result.errors),
-            "seconds": seconds, "agreement": summary["agreement"],
+            "seconds": seconds, "cpu_seconds": cpu, "agreement": summary["agreement"],
             "client_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, **memory}
 
@@ -233,6 +241,8 @@ def rounds(label: str, paths: list[Path], configs: list[str], repeat: int, unit:
         row = {"input": label, "config": config, "inputs": rows[0]["inputs"], "items": rows[0]["items"],
                "errors": rows[0]["errors"], f"{unit}_per_s": round(rate, 1),
                "seconds": [round(r["seconds"], 2) for r in rows],
+               "cpu_us_per_item": round(statistics.median(r["cpu_seconds"] for r in rows) * 1e6
+                                        / max(1, rows[0]["items"]), 1),
                "client_mb": round(max(r["client_mb"] for r in rows)),
                "worker_mb": round(max(r["worker_mb"] for r in rows))}
         if all("client_steady_mb" in r for r in rows):
@@ -242,7 +252,8 @@ def rounds(label: str, paths: list[Path], configs: list[str], repeat: int, unit:
         out[config] = row
         log.append(row)
         print(f"  {label:<22} {config:<6} {row['inputs']:>6} inputs {row['items']:>6} items  {rate:>9,.1f} {unit}/s  "
-              f"runs {row['seconds']} s  peak RSS client {row['client_mb']} MB, workers {row['worker_mb']} MB{steady}",
+              f"runs {row['seconds']} s  CPU {row['cpu_us_per_item']} us/item  peak RSS client {row['client_mb']} MB, "
+              f"workers {row['worker_mb']} MB{steady}",
               flush=True)
     return out
 

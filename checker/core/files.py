@@ -23,7 +23,8 @@ def read_bytes(path: str | Path, limit: Limit, what: str = "file") -> bytes:
         raise InputError(Problem(name, "is a folder, not a file", code="not-a-file"))
     if not stat.S_ISREG(info.st_mode):
         raise InputError(Problem(name, "not a regular file (a named pipe or device?)", code="not-a-file"))
-    if info.st_size > limit.value:
+    most = limit.value  # read from the environment once
+    if info.st_size > most:
         raise limit.exceeded(name, f"{what} of {info.st_size:,} bytes is too large")
     try:
         with open(path, "rb") as handle:
@@ -31,9 +32,9 @@ def read_bytes(path: str | Path, limit: Limit, what: str = "file") -> bytes:
             # once would allocate that much for every small file).
             data = handle.read(info.st_size + 1)
             if len(data) > info.st_size:
-                data += handle.read(limit.value + 1 - len(data))
+                data += handle.read(most + 1 - len(data))
     except OSError as exc:
         raise InputError(Problem(name, f"cannot read: {exc.strerror}")) from None
-    if len(data) > limit.value:
+    if len(data) > most:
         raise limit.exceeded(name, f"{what} is too large")
     return data

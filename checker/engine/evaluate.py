@@ -281,7 +281,7 @@ def _evaluate_one(case: Case, index: int, request: dict, parsed: ParsedRequest, 
     if rule.silent and not rule.criteria:
         coverage: str | None = "mtus_silent"
     else:
-        item.predicted, item.criteria, document_ids, item.not_met = evaluate_item(rule, facts)
+        item.predicted, item.criteria, document_ids, item.not_met = plan.run(facts)
         coverage = undecided(rule, facts, item.predicted, item.not_met)
     if coverage is not None:
         item.predicted, item.not_met, item.coverage = None, [], coverage
