@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from checker.core.status import NA, STATUSES, Status
+from checker.core.status import NA, STATUSES
 from checker.engine.trace import CriterionResult, criterion_head, explainer
 from checker.rules.compile import Facts
 from checker.rules.model import AllOf, AnyOf, Comparison, Named, Node, Not, Ref
@@ -127,19 +127,16 @@ def _criterion(src: _Source, index: int, criterion: Criterion, values: bool) -> 
         src.add(1, f"values[{cid}] = {value}")
     paths = list(dict.fromkeys(criterion.paths))
     read = "{" + ", ".join(f"{p!r}: get({p!r})" for p in paths) + "}"
-    text, citation = src.constant(criterion.text), src.constant(criterion.citation)
-    branches = {Status.MET: f"if {value} is True:", Status.NOT_MET: f"elif {value} is False:",
-                Status.NOT_DOCUMENTED: f"elif {value} is None:", Status.NOT_APPLICABLE: "else:"}
-    for status in STATUSES:
-        src.add(1, branches[status])
-        if status is Status.NOT_MET:
-            src.add(2, f"not_met.append({cid})")
-        elif status is Status.NOT_DOCUMENTED:
-            src.add(2, f"unknown.append({cid})")
-        explain = explainer(criterion, status)
-        explanation = src.constant(explain) if explain.__class__ is str else f"{src.constant(explain)}(facts)"
-        src.add(2, f"append(CR({cid}, {src.constant(status)}, {text}, {citation}, {explanation}, {read}, "
-                   f"{src.constant(criterion_head(criterion, status))}))")
+    # value -> (status, explanation (a string, or a function of the facts), JSON head): one lookup per item
+    outcomes = src.constant({status.decision_value: (status, explainer(criterion, status),
+                                                      criterion_head(criterion, status)) for status in STATUSES})
+    src.add(1, f"status, explanation, head = {outcomes}[{value}]")
+    src.add(1, f"if {value} is False:")
+    src.add(2, f"not_met.append({cid})")
+    src.add(1, f"elif {value} is None:")
+    src.add(2, f"unknown.append({cid})")
+    src.add(1, f"append(CR({cid}, status, {src.constant(criterion.text)}, {src.constant(criterion.citation)}, "
+               f"explanation if explanation.__class__ is str else explanation(facts), {read}, head))")
 
 
 Decision = Callable[[dict[str, Any]], Any]
