@@ -69,10 +69,7 @@ def _build(data: Any, file: str) -> ProcedureTable:
 def load_procedures(path: str | Path | None = None) -> ProcedureTable:
     """Load the procedure table (default ``rules/postsurgical.yaml``); InputError naming the file if broken."""
     file = Path(path) if path is not None else DEFAULT_PATH
-    try:
-        data, _ = yamlpos.load(file, what="procedure table")
-    except OSError as exc:
-        raise InputError(Problem(str(file), f"cannot read the procedure table: {exc.strerror or exc}")) from None
+    data, _ = yamlpos.load(file, what="procedure table")  # a missing or unreadable file is an InputError there
     return _build(data, str(file))
 
 

@@ -68,10 +68,7 @@ def _build(data: Any, file: str) -> ServiceCodes:
 def load_service_codes(path: str | Path | None = None) -> ServiceCodes:
     """Load the code table (default ``rules/service-codes.yaml``); InputError naming the file if broken."""
     file = Path(path) if path is not None else DEFAULT_PATH
-    try:
-        data, _ = yamlpos.load(file, what="service code table")
-    except OSError as exc:
-        raise InputError(Problem(str(file), f"cannot read the service code table: {exc.strerror or exc}")) from None
+    data, _ = yamlpos.load(file, what="service code table")  # a missing or unreadable file is an InputError there
     return _build(data, str(file))
 
 
